@@ -1,0 +1,51 @@
+"""One look for every figure of the course: a colour-blind-safe palette and matplotlib defaults.
+
+The palette is Okabe and Ito's eight colours (https://jfly.uni-koeln.de/color/), distinguishable
+with the common forms of colour-vision deficiency and in greyscale print when paired with markers.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+from cycler import cycler
+
+#: Okabe-Ito colours by name.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: The order used for categories (yellow last: it is weak on white paper).
+PALETTE: list[str] = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black", "yellow")
+]
+
+#: Fill colours for basemaps: land, water, highlighted land.
+LAND = "#EEEEEE"
+WATER = "#DCEBF5"
+BORDER = "#8C8C8C"
+
+
+def apply() -> None:
+    """Set the course's matplotlib defaults: palette, readable sizes, handout-friendly resolution."""
+    mpl.rcParams.update(
+        {
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "figure.figsize": (8, 5),
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+        }
+    )
