@@ -1,0 +1,73 @@
+# newslens course: every target sets up .venv itself (from the pinned requirements.txt) on first use.
+#
+#   make handouts   execute the course and write HTML handouts to build/handouts/ (the main job)
+#   make test       run the whole test suite (lint included)
+#   make lab        open the course in JupyterLab at its first notebook
+#   make exercises  regenerate exercises/ and solutions/ from instructors/exercise_sources/
+#   make start      copy the exercises into my-work/ for a student to work in (never overwrites)
+#   make grade SUBMISSIONS=<folder>   grade a class's submitted notebooks into build/grades/
+#   make bench      time the handout build against the plain way and the floor
+#
+# Maintainers only: make lock (re-pin requirements.txt, needs network), make geodata (rebuild data/geo).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+# Matplotlib and Jupyter keep caches and config in the home folder; the course keeps them in the venv.
+export MPLCONFIGDIR := $(abspath $(VENV))/mplconfig
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: handouts test lint lab exercises start grade bench lock geodata clean setup
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+	  || { echo "newslens needs Python 3.10 or newer; found: $$($(PYTHON) --version 2>&1). Try: make PYTHON=python3.11 ..."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@mkdir -p $(MPLCONFIGDIR)
+	@touch $(STAMP)
+	@echo "Environment ready in $(VENV)."
+
+handouts: $(STAMP)
+	$(PY) -m newslens handouts
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/nbqa ruff notebooks instructors/exercise_sources
+
+test: $(STAMP) lint
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/00_setup_check.ipynb
+
+exercises: $(STAMP)
+	$(PY) -m newslens exercises
+
+start: $(STAMP)
+	$(PY) -m newslens start
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of submitted notebooks>"; exit 2; }
+	$(PY) -m newslens grade "$(SUBMISSIONS)"
+
+bench: $(STAMP)
+	$(PY) -m newslens bench
+
+# Maintainers: re-pin every dependency for Python 3.10 to 3.13 at once (needs uv and the network).
+lock:
+	uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 --no-header --no-annotate \
+	  -o requirements.txt
+
+# Maintainers: rebuild data/geo from the registry packages (see data/geo/README.md).
+geodata: $(STAMP)
+	$(PY) scripts/build_geodata.py
+
+clean:
+	rm -rf build
