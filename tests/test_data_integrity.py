@@ -1,0 +1,171 @@
+"""The course's data says only what its evidence supports, and says it consistently."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from newslens import paths
+from newslens.data import load_all
+
+ARTICLE = paths.ARTICLE_IT.read_text(encoding="utf-8")
+
+# (table, column) pairs whose values must be verbatim spans of the article; hedges are ';'-separated.
+VERBATIM_COLUMNS = [
+    ("places", "article_mention_it"),
+    ("sources", "article_mention_it"),
+    ("events", "evidence_quote_it"),
+    ("events", "date_phrase_it"),
+    ("claims", "quote_it"),
+    ("claims", "attribution_phrase_it"),
+    ("claims", "hedges_it"),
+]
+
+# Widest interval (end - start, in days) each time_precision code allows; see datapackage.json.
+PRECISION_DAYS = {1: (0, 0), 2: (1, 13), 3: (14, 30), 4: (31, 100_000)}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load_all()
+
+
+@pytest.mark.parametrize(("table", "column"), VERBATIM_COLUMNS)
+def test_quotes_are_verbatim_spans_of_the_article(tables, table, column):
+    frame = tables[table]
+    id_column = frame.columns[0]
+    for row_id, value in zip(frame[id_column], frame[column], strict=True):
+        if pd.isna(value):
+            continue
+        for quote in str(value).split(";") if column == "hedges_it" else [str(value)]:
+            quote = quote.strip()
+            assert quote and quote in ARTICLE, f"{table}.{column} of {row_id}: {quote!r} is not in it.txt verbatim"
+
+
+def test_every_claim_quote_and_every_in_article_event_point_at_the_text(tables):
+    events = tables["events"]
+    in_article = events[events["in_article"]]
+    missing = in_article.loc[in_article["evidence_quote_it"].isna(), "event_id"].tolist()
+    assert not missing, f"events marked in_article without a quote from it.txt: {missing}"
+    not_in_article = events[~events["in_article"] & events["evidence_quote_it"].notna()]
+    assert not_in_article.empty, f"events quoted from the article but marked in_article false: {not_in_article}"
+
+
+@pytest.mark.parametrize("table", ["places", "sources", "events"])
+def test_every_row_cites_evidence(tables, table):
+    frame = tables[table]
+    quote_column = "evidence_quote_it" if table == "events" else "article_mention_it"
+    has_quote = frame[quote_column].notna()
+    has_url = frame["evidence_url"].notna() & frame["evidence_date"].notna()
+    if table == "events":
+        uncited = frame.loc[~has_url, "event_id"].tolist()
+        assert not uncited, f"events without a dated report (evidence_url + evidence_date): {uncited}"
+    uncited = frame.loc[~(has_quote | has_url), frame.columns[0]].tolist()
+    assert not uncited, f"{table} rows citing no evidence (quote, or URL with date): {uncited}"
+    dated_without_url = frame.loc[frame["evidence_date"].notna() & frame["evidence_url"].isna(), frame.columns[0]]
+    assert dated_without_url.empty, f"{table}: evidence_date without evidence_url: {dated_without_url.tolist()}"
+
+
+def test_claim_urls_are_web_addresses(tables):
+    claims = tables["claims"]
+    for column in ("corroboration_urls", "contradiction_urls"):
+        for claim_id, value in zip(claims["claim_id"], claims[column], strict=True):
+            if pd.notna(value):
+                for url in str(value).split(";"):
+                    assert re.fullmatch(r"https?://\S+", url.strip()), f"{claim_id}.{column}: {url!r}"
+
+
+def test_confirmed_claims_have_corroboration(tables):
+    claims = tables["claims"]
+    confirmed = claims[claims["credibility"] == 1]
+    lacking = confirmed.loc[confirmed["corroboration_urls"].isna(), "claim_id"].tolist()
+    assert not lacking, f"credibility 1 (confirmed) needs a corroborating report: {lacking}"
+
+
+def test_distorted_claims_say_what_contradicts_them(tables):
+    claims = tables["claims"]
+    distorted = claims[claims["distortion"].notna()]
+    assert len(distorted) >= 5, "the research documents at least five departures from the sources"
+    lacking = distorted.loc[distorted["contradiction"].isna(), "claim_id"].tolist()
+    assert not lacking, f"claims marked as distorted must say what the sources say instead: {lacking}"
+
+
+def test_event_intervals_are_ordered_and_match_their_precision(tables):
+    events = tables["events"]
+    for row in events.itertuples():
+        width = (row.event_end - row.event_start).days
+        assert width >= 0, f"{row.event_id}: event_start {row.event_start:%Y-%m-%d} after event_end"
+        low, high = PRECISION_DAYS[int(row.time_precision)]
+        assert low <= width <= high, (
+            f"{row.event_id}: time_precision {row.time_precision} but the interval spans {width} days"
+        )
+        if pd.notna(row.report_date):
+            assert row.report_date >= row.event_start, f"{row.event_id}: reported before it could have happened"
+
+
+def test_relative_expressions_keep_their_wording_and_anchor(tables):
+    events = tables["events"]
+    for phrase in ("la scorsa settimana", "il prossimo anno", "Il giorno successivo", "Negli ultimi anni"):
+        rows = events[events["date_phrase_it"].fillna("").str.contains(phrase, case=False, regex=False)]
+        assert len(rows) >= 1, f"no event keeps the article's expression {phrase!r}"
+        assert (rows["date_anchor"] != "absolute").all(), f"{phrase!r} is relative: it needs an anchor"
+
+
+def test_places_required_by_the_course_are_present(tables):
+    places = tables["places"]
+    iso = set(places.loc[places["kind"] == "country", "country_iso3"])
+    assert {"PRK", "KOR", "RUS", "UKR", "USA"} <= iso
+    assert (places["kind"] == "sea").any() and (places["kind"] == "facility").any()
+    assert (places["kind"] == "region").any() and (places["kind"] == "city").any()
+    undisclosed = places[places["geo_precision"] == 4]
+    assert len(undisclosed) >= 1 and undisclosed["lat"].isna().all(), "undisclosed sites must have no coordinates"
+
+
+def test_vague_places_are_not_exact_points(tables):
+    places = tables["places"]
+    vague = places[(places["geo_precision"] >= 2) & places["lat"].notna() & (places["kind"] != "country")]
+    lacking = vague.loc[vague["uncertainty_radius_km"].isna() & vague["geometry_ref"].isna(), "place_id"].tolist()
+    assert not lacking, f"vague places need an uncertainty radius or an area to draw: {lacking}"
+
+
+def test_geometry_refs_resolve_to_real_features(tables):
+    from newslens.geo import area_for
+
+    for place_id, ref in zip(tables["places"]["place_id"], tables["places"]["geometry_ref"], strict=True):
+        if pd.notna(ref):
+            area = area_for(ref)
+            assert len(area) == 1 and not area.geometry.iloc[0].is_empty, f"{place_id}: {ref} draws nothing"
+
+
+def test_every_located_place_lies_in_its_country(tables):
+    from newslens.geo import area_for
+
+    places = tables["places"]
+    located = places[places["lat"].notna() & places["country_iso3"].notna()]
+    assert len(located) >= 5
+    for row in located.itertuples():
+        country = area_for(f"countries:{row.country_iso3}").geometry.iloc[0]
+        point = Point(row.lon, row.lat)
+        # Coastal towns may sit a few hundred metres off a generalised coastline: allow 0.05 deg (~5 km).
+        assert country.distance(point) < 0.05, f"{row.place_id} ({row.lat}, {row.lon}) is not in {row.country_iso3}"
+
+
+def test_sea_place_lies_in_its_sea_polygon_and_not_on_land(tables):
+    from newslens.geo import area_for, load_layer
+
+    seas = tables["places"][tables["places"]["kind"] == "sea"]
+    land = load_layer("countries").union_all()
+    for row in seas.itertuples():
+        point = Point(row.lon, row.lat)
+        assert area_for(row.geometry_ref).geometry.iloc[0].contains(point), row.place_id
+        assert not land.contains(point), f"{row.place_id}: its point is on land"
+
+
+def test_data_package_is_valid_for_the_frictionless_validator():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(paths.DATAPACKAGE))
+    errors = [e.message for task in report.tasks for e in task.errors][:5] + [e.message for e in report.errors][:5]
+    assert report.valid, "frictionless validate data/datapackage.json failed:\n" + "\n".join(errors)
