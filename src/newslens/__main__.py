@@ -1,0 +1,7 @@
+"""``python -m newslens``: see :mod:`newslens.cli`."""
+
+import sys
+
+from newslens.cli import main
+
+sys.exit(main())

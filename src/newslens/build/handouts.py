@@ -1,0 +1,348 @@
+"""``python -m newslens handouts``: execute what changed, render what changed, write the index.
+
+Work per notebook is one of: nothing (page up to date), render from the cached executed copy,
+render the source as is (exercises), or execute then render. Work runs in a pool of processes,
+one per available core; each task starts its own kernel, so kernels never share state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import Manifest, environment_hash, notebook_render_hash, notebook_source_hash, sha256_bytes
+from .course import (
+    SETS,
+    Course,
+    CourseError,
+    Handout,
+    learning_objectives,
+    load_course,
+    missing_notebooks,
+    notebook_title,
+    read_notebook_json,
+)
+from .index import IndexEntry, render_index
+
+#: Every handout must stay below this size (the build fails above it).
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class BuildFailed(Exception):
+    """One or more notebooks failed; the message lists each with its cell and error."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI, the bench and the tests."""
+
+    executed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    out_dir: Path | None = None
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def course_version(root: Path) -> str:
+    """``newslens.__version__`` plus ``git describe --always --dirty`` when the root is a git clone."""
+    from .. import __version__
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=5, check=False)
+        described = out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        described = ""
+    return f"{__version__} ({described})" if described else __version__
+
+
+def _relink(group: list[Handout]) -> None:
+    for h in group:
+        h.prev = h.next = None
+    for a, b in zip(group, group[1:], strict=False):
+        a.next, b.prev = b, a
+
+
+def select(course: Course, only: list[str] | None) -> None:
+    """Keep the handouts whose name or key (``set/name``) matches one of the ``only`` patterns."""
+    if not only:
+        return
+    for s, group in course.handouts.items():
+        course.handouts[s] = [h for h in group
+                              if any(fnmatch.fnmatch(h.name, p) or fnmatch.fnmatch(h.key, p)
+                                     or fnmatch.fnmatch(h.source.name, p) for p in only)]
+        _relink(course.handouts[s])
+
+
+def page_title(h: Handout, heading: str | None) -> str:
+    """The notebook's first heading; exercise and solution pages always say which they are."""
+    if h.set == "lessons":
+        return heading or h.title
+    prefix = "Exercises" if h.set == "exercises" else "Solutions"
+    if heading and (prefix[:-1].lower() in heading.lower()):
+        return heading
+    return f"{prefix}: {heading or h.title.split(': ', 1)[-1]}"
+
+
+# --- work done in the pool -------------------------------------------------------------------
+
+def _work(task: dict[str, Any]) -> dict[str, Any]:
+    """Execute (if asked) and render one handout; never leaves a stale page behind on failure."""
+    import nbformat
+
+    from .execute import NotebookFailed, execute_notebook
+    from .render import render_page, solution_leaks
+
+    h: Handout = task["handout"]
+    out_path = Path(task["out_path"])
+    result: dict[str, Any] = {"key": h.key, "ok": False}
+    started = time.perf_counter()
+    try:
+        if task["mode"] == "execute":
+            ran = execute_notebook(h.source, task["root"], timeout=task["timeout"])
+            nb = ran.nb
+            exec_path = Path(task["cache_dir"]) / task["exec_rel_stub"]
+            exec_path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, exec_path)
+            result["reads"] = ran.reads
+            result["exec_file"] = str(exec_path)
+            result["exec_seconds"] = time.perf_counter() - started
+        elif task["mode"] == "cached":
+            nb = nbformat.read(task["exec_file"], as_version=4)
+        else:
+            nb = nbformat.read(h.source, as_version=4)
+            if h.set == "exercises":
+                leaks = solution_leaks(nb)
+                if leaks:
+                    raise NotebookFailed(
+                        f"{h.source.name}: the student notebook contains solution or hidden-test "
+                        f"markers ({'; '.join(leaks[:3])}); regenerate it with otter assign")
+        page, missing_alt = render_page(nb, h, task["context"])
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_path.with_suffix(".html.tmp")
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, out_path)
+        result.update(ok=True, size=out_path.stat().st_size, missing_alt=missing_alt,
+                      seconds=time.perf_counter() - started)
+    except NotebookFailed as err:
+        out_path.unlink(missing_ok=True)  # a failed notebook keeps no page that looks current
+        result["error"] = str(err)
+    except Exception as err:  # a broken template or notebook file: report it like a failed cell
+        out_path.unlink(missing_ok=True)
+        result["error"] = f"{h.source.name}: {type(err).__name__}: {err}"
+    return result
+
+
+def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
+    if len(tasks) == 1 or jobs == 1:
+        for task in tasks:
+            yield _work(task)
+        return
+    import multiprocessing as mp
+
+    # Import the heavy libraries once, before forking, so workers start warm.
+    import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+        futures = [pool.submit(_work, t) for t in tasks]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+# --- the build -------------------------------------------------------------------------------
+
+def build_handouts(
+    course_file: Path,
+    *,
+    only: list[str] | None = None,
+    sets: tuple[str, ...] = SETS,
+    jobs: int | None = None,
+    allow_missing: bool = False,
+    timeout: int = 600,
+    log: Callable[[str], None] = print,
+) -> BuildReport:
+    """Build the handouts of ``course_file`` into ``<course root>/build/handouts``.
+
+    Raises :class:`CourseError` if a listed notebook is missing (unless ``allow_missing``) and
+    :class:`BuildFailed` if any notebook fails to execute or any page is too large.
+    """
+    t0 = time.perf_counter()
+    course = load_course(course_file, sets)
+    select(course, only)
+    missing = missing_notebooks(course)
+    if missing:
+        listed = "\n".join(f"  - {h.source.relative_to(course.root)} ({h.set})" for h in missing)
+        if not allow_missing:
+            raise CourseError(f"{len(missing)} notebook(s) listed in {course.course_file.name} do not exist:\n"
+                              f"{listed}\nCreate them, or build a part with --only / --allow-missing.")
+        log(f"WARNING: skipping {len(missing)} missing notebook(s):\n{listed}")
+        for s, group in course.handouts.items():
+            course.handouts[s] = [h for h in group if h.source.is_file()]
+            _relink(course.handouts[s])
+
+    root = course.root
+    out_dir = root / "build" / "handouts"
+    cache_dir = root / "build" / "cache"
+    manifest = Manifest(cache_dir)
+    env_hash = environment_hash()
+    report = BuildReport(out_dir=out_dir)
+    jobs = jobs or available_cores()
+
+    tasks: list[dict[str, Any]] = []
+    entries: list[IndexEntry] = []
+    version: str | None = None
+    build_date = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    pending: dict[str, tuple[Handout, str, str]] = {}
+    notebooks = {h.key: read_notebook_json(h.source) for h in course.all()}
+    for h in course.all():
+        nb = notebooks[h.key]
+        h.title = page_title(h, notebook_title(nb))
+        entries.append(IndexEntry(h.set, h.html_relpath, h.title, h.minutes, learning_objectives(nb)))
+    for h in course.all():
+        nb = notebooks[h.key]
+        out_path = out_dir / h.html_relpath
+        entry = manifest.notebooks.get(h.key, {})
+        nav = [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title),
+               h.next and (h.next.name, h.next.title)]
+        task: dict[str, Any] = {"handout": h, "out_path": str(out_path), "root": root,
+                                "cache_dir": str(cache_dir), "timeout": timeout}
+        if h.execute:
+            src_hash = notebook_source_hash(nb)
+            run = manifest.find_run(h.key, src_hash, env_hash, root)
+            if run is None:
+                task["mode"] = "execute"
+                task["exec_rel_stub"] = f"executed/{h.set}/{h.name}-{src_hash[:12]}-{env_hash[:8]}.ipynb"
+                pending[h.key] = (h, src_hash, "")
+                tasks.append(task)
+                continue
+            content = run["exec_hash"]
+            task.update(mode="cached", exec_file=str(cache_dir / run["executed"]))
+        else:
+            content = notebook_render_hash(nb)
+            task["mode"] = "source"
+        render_key = sha256_bytes(json.dumps([env_hash, content, nav]).encode())
+        page = entry.get("page", {})
+        if (page.get("render_key") == render_key and out_path.is_file()
+                and out_path.stat().st_size == page.get("size")):
+            report.up_to_date.append(h.key)
+            report.sizes[h.key] = page["size"]
+            continue
+        task["render_key"] = render_key
+        tasks.append(task)
+
+    if tasks:
+        version = course_version(root)
+        for task in tasks:
+            h = task["handout"]
+            from .render import page_context  # light: nbconvert is imported lazily inside render
+
+            task["context"] = page_context(h, h.title, version, build_date, root)
+        log(f"handouts: {len(tasks)} to build ({sum(t['mode'] == 'execute' for t in tasks)} to execute) "
+            f"on {min(jobs, len(tasks))} core(s)")
+        by_key = {t["handout"].key: t for t in tasks}
+        for res in _run_tasks(tasks, jobs):
+            task = by_key[res["key"]]
+            h = task["handout"]
+            if not res["ok"]:
+                report.failures.append(res["error"])
+                manifest.forget_page(h.key)
+                log(f"  FAILED  {h.key}")
+                continue
+            if task["mode"] == "execute":
+                data = {}
+                for path in res["reads"]:
+                    rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+                    data[rel] = manifest.file_hash(root / rel, root)
+                src_hash = pending[h.key][1]
+                exec_hash = hashlib.sha256(
+                    json.dumps([src_hash, env_hash, sorted(data.items())]).encode()).hexdigest()
+                manifest.add_run(h.key, {
+                    "source_hash": src_hash, "env_hash": env_hash, "data": data, "exec_hash": exec_hash,
+                    "executed": Path(res["exec_file"]).relative_to(cache_dir).as_posix()})
+                nav = [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title),
+                       h.next and (h.next.name, h.next.title)]
+                task["render_key"] = sha256_bytes(json.dumps([env_hash, exec_hash, nav]).encode())
+                report.executed.append(h.key)
+                reads = ", ".join(sorted(data)) or "no data files"
+                log(f"  executed {h.key} in {res['exec_seconds']:.1f} s (read {reads})")
+            report.rendered.append(h.key)
+            report.sizes[h.key] = res["size"]
+            manifest.notebooks.setdefault(h.key, {})["page"] = {"render_key": task["render_key"],
+                                                                "size": res["size"]}
+            if res["missing_alt"]:
+                cells = ", ".join(str(i) for i in res["missing_alt"])
+                report.warnings.append(f"{h.key}: image(s) without alt text in cell(s) {cells}")
+        manifest.save()
+
+    # The index: rewritten only when what it lists changed (or it is missing).
+    index_path = out_dir / "index.html"
+    index_hash = sha256_bytes(json.dumps([e.__dict__ for e in entries], default=str).encode())
+    if index_hash != manifest.index_hash or not index_path.is_file() or tasks:
+        version = version or course_version(root)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        index_path.write_text(render_index(entries, "newslens: reading one news article critically",
+                                           version, build_date), encoding="utf-8")
+        manifest.index_hash = index_hash
+        manifest.save()
+    report.sizes["index"] = index_path.stat().st_size
+
+    for key, size in report.sizes.items():
+        if size > MAX_BYTES:
+            report.failures.append(f"{key}: handout is {size / 1e6:.2f} MB, over the 2 MB limit "
+                                   "(lower figure dpi, or tag bulky outputs remove-output)")
+    report.seconds = time.perf_counter() - t0
+    if report.failures:
+        raise BuildFailed(_failure_text(report))
+    return report
+
+
+def _failure_text(report: BuildReport) -> str:
+    n = len(report.failures)
+    return f"handout build failed ({n} problem{'s' if n > 1 else ''}):\n\n" + "\n\n".join(report.failures)
+
+
+def print_summary(report: BuildReport, log: Callable[[str], None] = print) -> None:
+    """Sizes of every page, then one line of totals."""
+    for key, size in sorted(report.sizes.items()):
+        flag = "  <-- OVER 2 MB" if size > MAX_BYTES else ""
+        log(f"  {size / 1024:8.1f} KB  {key}{flag}")
+    for warning in report.warnings:
+        log(f"WARNING: {warning}")
+    log(f"handouts: {len(report.executed)} executed, {len(report.rendered)} rendered, "
+        f"{len(report.up_to_date)} up to date, in {report.seconds:.2f} s -> {report.out_dir}")
+
+
+def main_handouts(course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None,
+                  allow_missing: bool) -> int:
+    """CLI entry: build, print sizes and totals, return the exit status."""
+    try:
+        report = build_handouts(course_file, only=only, sets=sets, jobs=jobs, allow_missing=allow_missing)
+    except (CourseError, BuildFailed) as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        return 1
+    print_summary(report)
+    return 0

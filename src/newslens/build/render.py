@@ -1,0 +1,169 @@
+"""Render an executed notebook to one self-contained HTML page with the course template.
+
+The template (``newslens/templates/newslens``) extends nbconvert's ``lab`` cell markup but writes
+its own ``<head>``: inline CSS only, no MathJax, require.js, jQuery or widget manager, no web fonts.
+Jupyter Book's cell tags are honoured: ``remove-cell``, ``remove-input``, ``remove-output`` (via
+nbconvert's TagRemovePreprocessor) and ``hide-input`` (a ``<details>`` toggle, in the template).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .course import Handout
+from .execute import BENCH_TAG, WIDGET_STATE, WIDGET_VIEW
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+#: Lines that must never reach a student's page (otter-grader's solution and hidden-test markers).
+SOLUTION_MARKERS = ("# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# HIDDEN", "# BEGIN TESTS",
+                    "# BEGIN HIDDEN TESTS")
+
+
+def add_alt_text(nb: Any) -> list[int]:
+    """Give every image output alt text; return the indices of cells whose images have none.
+
+    Alt comes from ``cell.metadata["alt"]`` (a string for every image of the cell, or a list
+    with one string per image, in order), else from the figure's title recorded at execution.
+    """
+    missing: list[int] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        given = cell.get("metadata", {}).get("alt")
+        n = 0
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            mime = next((m for m in IMAGE_TYPES if m in data), None)
+            if mime is None:
+                continue
+            if isinstance(given, str) and given.strip():
+                alt = given.strip()
+            elif isinstance(given, list) and n < len(given) and str(given[n]).strip():
+                alt = str(given[n]).strip()
+            else:
+                title = out.get("metadata", {}).get(mime, {}).get("newslens_title", "")
+                alt = f"Figure: {title}" if title else ""
+            if not alt:
+                missing.append(index)
+            out.setdefault("metadata", {})["newslens_alt"] = alt
+            n += 1
+    return missing
+
+
+def solution_leaks(nb: Any) -> list[str]:
+    """Otter-grader markers found in a student notebook (each a short description)."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for line in cell.get("source", "").splitlines():
+            stripped = line.strip()
+            if any(stripped.upper().startswith(m) or stripped.upper().endswith(m) for m in SOLUTION_MARKERS):
+                found.append(f"cell {index}: {stripped[:60]}")
+    return found
+
+
+def prepare(nb: Any, execute: bool) -> None:
+    """Drop what a page never shows: bench cells, widget views and state; outputs of unrun pages."""
+    nb.cells = [c for c in nb.cells if BENCH_TAG not in c.get("metadata", {}).get("tags", [])]
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        if not execute:
+            cell["outputs"] = []
+            cell["execution_count"] = None
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data is not None:
+                data.pop(WIDGET_VIEW, None)
+                data.pop(WIDGET_STATE, None)
+                if not data:
+                    continue
+            kept.append(out)
+        cell["outputs"] = kept
+
+
+@cache
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.template_name = "newslens"
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.embed_images = True
+    c.HTMLExporter.sanitize_html = False
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", BENCH_TAG}
+    c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
+    c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+    return HTMLExporter(config=c)
+
+
+_HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+
+
+def table_of_contents(body: str) -> str:
+    """A nested list of links to the page's h2 and h3 headings (empty string if none)."""
+    items = []
+    for level, anchor, inner in _HEADING.findall(body):
+        text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        if text:
+            items.append((int(level), anchor, text))
+    if not items:
+        return ""
+    out = ['<nav class="nl-toc" aria-label="Contents"><h2 class="nl-toc-title">On this page</h2><ol>']
+    open_sub = False
+    for level, anchor, text in items:
+        if level == 3 and not open_sub:
+            out.append("<ol>")
+            open_sub = True
+        elif level == 2 and open_sub:
+            out.append("</ol>")
+            open_sub = False
+        out.append(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>')
+    if open_sub:
+        out.append("</ol>")
+    out.append("</ol></nav>")
+    return "".join(out)
+
+
+def page_context(h: Handout, title: str, version: str, build_date: str, root: Path) -> dict[str, Any]:
+    """What the template needs beyond the notebook: title, navigation, footer facts."""
+    def link(other: Handout | None) -> dict[str, str] | None:
+        if other is None:
+            return None
+        return {"href": f"{other.name}.html", "title": other.title}
+
+    depth = "../"  # pages live in build/handouts/<set>/
+    return {
+        "title": title,
+        "set": h.set,
+        "set_title": {"lessons": "Lessons", "exercises": "Exercises", "solutions": "Solutions"}[h.set],
+        "prev": link(h.prev),
+        "next": link(h.next),
+        "index_href": f"{depth}index.html",
+        "minutes": h.minutes,
+        "version": version,
+        "build_date": build_date,
+        # handouts sit in <root>/build/handouts/<set>/: three levels up is the course root
+        "data_readme_href": "../../../data/README.md",
+    }
+
+
+def render_page(nb: Any, h: Handout, context: dict[str, Any]) -> tuple[str, list[int]]:
+    """The page's HTML and the indices of cells with images lacking alt text."""
+    prepare(nb, h.execute)
+    missing_alt = add_alt_text(nb)
+    body, _ = _exporter().from_notebook_node(nb, resources={"newslens": context})
+    body = body.replace("<!--NEWSLENS:TOC-->", table_of_contents(body), 1)
+    return body, missing_alt
