@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,7 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     """
     import nbformat
     from nbclient import NotebookClient
+    from jupyter_client.manager import KernelManager
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
@@ -165,8 +168,11 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     setup = nbformat.v4.new_code_cell(f"DATA_DIR = {str(data_dir)!r}\n{_SETUP}\ndel DATA_DIR\n")
     teardown = nbformat.v4.new_code_cell(_TEARDOWN)
     nb.cells = [setup, *nb.cells, teardown]
+    # Unix-socket transport: no TCP port, no "unencrypted TCP" warning, nothing pytest-socket blocks.
+    ipc_dir = tempfile.mkdtemp(prefix="nlk-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc_dir, "k"))
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=False, store_widget_state=False,
+        nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False, store_widget_state=False,
         record_timing=False, resources={"metadata": {"path": str(path.parent)}},
     )
     try:
@@ -174,6 +180,8 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         first_line = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
         raise NotebookFailed(failure_message(path, root, nb, 1, first_line)) from None
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     reads: list[str] = []
     for out in teardown.outputs:
         for line in out.get("text", "").splitlines():
