@@ -172,7 +172,8 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     ipc_dir = tempfile.mkdtemp(prefix="nlk-")
     km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc_dir, "k"))
     client = NotebookClient(
-        nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False, store_widget_state=False,
+        nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False,
+        store_widget_state=True,  # nbclient needs it for Output widgets; clean_outputs drops it
         record_timing=False, resources={"metadata": {"path": str(path.parent)}},
     )
     try:

@@ -1,0 +1,250 @@
+"""``python -m newslens bench``: how fast the handout build is, measured in one run.
+
+(a) cold build of every handout (empty cache); (b) the plain way, ``jupyter nbconvert --execute
+--to html`` on each notebook one after the other; (c) the floor, a fresh kernel that only imports
+the course's packages, once per executed notebook, divided by the cores used; (d) a warm rebuild
+with nothing changed; (e) a rebuild after editing one notebook; (f) each lesson's main widget
+callback, median and worst, without a browser.
+
+Everything runs on a temporary copy of the course, so the real ``build/`` and notebooks are never
+touched. (a), (d) and (e) run the real command line in a subprocess.
+
+Hook for lesson authors, (f): give a lesson one code cell tagged ``bench-widget``. The build never
+runs it and no page shows it; the bench runs it after the rest of the notebook, in the same
+kernel. It calls :func:`time_widget` on the lesson's main widget, e.g.::
+
+    from newslens.build.bench import time_widget
+    time_widget(anchor_slider, values=range(0, 30), label="anchor date slider")
+
+This module imports only the standard library at top level: the kernel imports it cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_MARK = "NEWSLENS-BENCH-WIDGET "
+FLOOR_IMPORTS = "import pandas, geopandas, matplotlib, matplotlib.pyplot, ipywidgets, newslens"
+
+
+def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: str | None = None) -> dict:
+    """Set ``widget.<attr>`` to each of ``values`` and time each callback (ms); print the result.
+
+    ipywidgets calls observers synchronously when a trait changes, so the time of the assignment
+    is the time the callback takes to recompute and redraw its output.
+    """
+    times = []
+    for value in values:
+        start = time.perf_counter()
+        setattr(widget, attr, value)
+        times.append((time.perf_counter() - start) * 1000)
+    if not times:
+        raise ValueError("time_widget needs at least one value")
+    result = {"label": label or type(widget).__name__, "n": len(times),
+              "median_ms": statistics.median(times), "worst_ms": max(times)}
+    print(_MARK + json.dumps(result))
+    return result
+
+
+def _copy_course(course_file: Path, dest: Path) -> Path:
+    """Copy the course root (without .git, .venv, build) into ``dest``; return the copied course file."""
+    root = course_file.resolve().parent
+    ignore = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints",
+                                    ".pytest_cache", ".ruff_cache", ".hypothesis", "*.egg-info")
+    shutil.copytree(root, dest, ignore=ignore, symlinks=True, dirs_exist_ok=True)
+    return dest / course_file.name
+
+
+def _cli(course_file: Path, extra: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "newslens", "handouts", "--course", str(course_file), *extra],
+                          capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, proc
+
+
+def _floor(notebooks: list[Path], root: Path) -> float:
+    """Seconds to start a kernel, import the course's packages and stop, summed over notebooks."""
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    from .execute import kernel_env
+
+    total = 0.0
+    for _ in notebooks:
+        ipc = tempfile.mkdtemp(prefix="nlk-")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_IMPORTS)])
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc, "k"))
+        start = time.perf_counter()
+        NotebookClient(nb, km=km, timeout=300, kernel_name="python3").execute(env=kernel_env(root))
+        total += time.perf_counter() - start
+        shutil.rmtree(ipc, ignore_errors=True)
+    return total
+
+
+def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]]:
+    """The plain way: one ``jupyter nbconvert`` per notebook, one after the other."""
+    from .execute import kernel_env
+
+    env = kernel_env(root)
+    errors = []
+    start = time.perf_counter()
+    for h in handouts:
+        cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(out / h.set)]
+        if h.execute:
+            cmd.insert(4, "--execute")
+        proc = subprocess.run([*cmd, str(h.source)], capture_output=True, text=True, env=env, check=False)
+        if proc.returncode:
+            errors.append(f"{h.key}: {proc.stderr.strip().splitlines()[-1:]}")
+    return time.perf_counter() - start, errors
+
+
+def _widgets(lessons: list[Any], root: Path) -> list[dict]:
+    """Run each lesson that has ``bench-widget`` cells, those cells last; collect their timings."""
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    from .execute import BENCH_TAG, kernel_env
+
+    results = []
+    for h in lessons:
+        nb = nbformat.read(h.source, as_version=4)
+        bench = [c for c in nb.cells if BENCH_TAG in c.get("metadata", {}).get("tags", [])]
+        if not bench:
+            continue
+        nb.cells = [c for c in nb.cells if c not in bench] + bench
+        ipc = tempfile.mkdtemp(prefix="nlk-")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc, "k"))
+        try:
+            NotebookClient(nb, km=km, timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str(h.source.parent)}}).execute(env=kernel_env(root))
+        except Exception as err:  # report and go on: one broken lesson should not hide the others
+            results.append({"lesson": h.name, "error": f"{type(err).__name__}: {str(err)[-300:]}"})
+            continue
+        finally:
+            shutil.rmtree(ipc, ignore_errors=True)
+        for cell in bench:
+            for out in cell.get("outputs", []):
+                for line in out.get("text", "").splitlines():
+                    if line.startswith(_MARK):
+                        results.append({"lesson": h.name, **json.loads(line[len(_MARK):])})
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None,
+               allow_missing: bool, skip_plain: bool = False) -> int:
+    """Run (a) to (f) on a temporary copy of the course and print figures, ratios and verdicts."""
+    from .course import CourseError, load_course, missing_notebooks
+    from .handouts import available_cores, select
+
+    opts: list[str] = ["--sets", ",".join(sets)]
+    for pattern in only or []:
+        opts += ["--only", pattern]
+    if jobs:
+        opts += ["--jobs", str(jobs)]
+    if allow_missing:
+        opts.append("--allow-missing")
+
+    with tempfile.TemporaryDirectory(prefix="newslens-bench-") as tmp:
+        tmp_course = _copy_course(Path(course_file), Path(tmp) / "course")
+        root = tmp_course.parent
+        course = load_course(tmp_course, sets)
+        select(course, only)
+        missing = missing_notebooks(course)
+        if missing and not allow_missing:
+            print("ERROR: " + str(CourseError(f"missing notebooks: {[str(h.source.relative_to(root)) for h in missing]}"
+                                               " (use --allow-missing or --only)")), file=sys.stderr)
+            return 1
+        handouts = [h for h in course.all() if h.source.is_file()]
+        executed = [h for h in handouts if h.execute]
+        cores = min(jobs or available_cores(), max(1, len(executed)))
+        print(f"bench: {len(handouts)} handouts ({len(executed)} executed) on {cores} core(s), "
+              f"copy of the course in {root}")
+
+        a, proc = _cli(tmp_course, opts)
+        print(f"(a) cold build ............ {a:7.2f} s")
+        if proc.returncode:
+            print(proc.stdout + proc.stderr)
+            print("bench stopped: the cold build failed")
+            return 1
+        cold_output = proc.stdout
+
+        if skip_plain:
+            b = None
+            print("(b) plain nbconvert ....... skipped")
+        else:
+            b, errors = _plain(handouts, root, Path(tmp) / "plain")
+            print(f"(b) plain nbconvert ....... {b:7.2f} s (one `jupyter nbconvert --execute --to html` "
+                  f"per notebook)" + (f"; {len(errors)} failed: {errors}" if errors else ""))
+
+        floor_total = _floor(executed, root)
+        c = floor_total / cores
+        print(f"(c) floor ................. {c:7.2f} s ({len(executed)} kernels importing the course's "
+              f"packages, {floor_total:.2f} s / {cores} cores)")
+
+        d, proc = _cli(tmp_course, opts)
+        print(f"(d) warm rebuild .......... {d:7.2f} s" + ("" if proc.returncode == 0 else " (FAILED)"))
+
+        e = None
+        target = executed[0] if executed else (handouts[0] if handouts else None)
+        if target is not None:
+            nb = json.loads(target.source.read_text(encoding="utf-8"))
+            cell = next((c for c in nb["cells"] if c["cell_type"] == "markdown"), nb["cells"][0])
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = src + "\n\n<!-- edited by the bench -->"
+            target.source.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+            e, proc = _cli(tmp_course, opts)
+            print(f"(e) one notebook edited ... {e:7.2f} s ({target.key})"
+                  + ("" if proc.returncode == 0 else " (FAILED)"))
+
+        widget_results = _widgets([h for h in handouts if h.set == "lessons"], root)
+        if not widget_results:
+            print("(f) widget callbacks ...... no widget benchmarks found (tag a cell `bench-widget`, "
+                  "see newslens.build.bench)")
+        for r in widget_results:
+            if "error" in r:
+                print(f"(f) {r['lesson']}: bench failed: {r['error']}")
+            else:
+                print(f"(f) {r['lesson']} / {r['label']}: median {r['median_ms']:.1f} ms, "
+                      f"worst {r['worst_ms']:.1f} ms over {r['n']} values")
+
+        print("\nhandout sizes (cold build):")
+        sizes: dict[str, int] = {}
+        for line in cold_output.splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "KB":
+                sizes[parts[2]] = int(float(parts[0]) * 1024)
+                print("  " + line.strip())
+        for s in sets:
+            in_set = [v for k, v in sizes.items() if k.startswith(s + "/")]
+            if in_set:
+                print(f"  {s}: {len(in_set)} pages, {sum(in_set) / 1024:.1f} KB in all, "
+                      f"largest {max(in_set) / 1024:.1f} KB")
+
+        print("\ntargets:")
+        if b is not None:
+            print(f"  (a)/(b) = {a / b:.2f}  -> (a) at least 2x faster than (b): {_verdict(a * 2 <= b)}")
+        if c > 0:
+            print(f"  (a)/(c) = {a / c:.2f}  -> (a) within 1.5x of (c): {_verdict(a <= 1.5 * c)}")
+        print(f"  (d) = {d:.2f} s -> under 3 s: {_verdict(d < 3)}")
+        if widget_results:
+            ok = all("error" not in r and r["median_ms"] < 200 for r in widget_results)
+            print(f"  (f) every median under 200 ms: {_verdict(ok)}")
+        else:
+            print("  (f) no widget benchmarks found: not measured")
+    return 0
