@@ -55,7 +55,7 @@ ADMIN1_TOLERANCE = 0.005  # coverage simplification of the DCW oblasts (degrees)
 # The detailed countries layer holds every country touching this window (Europe east of 15E to Japan,
 # 35N-72N: the Pyongyang-Moscow-Kursk overview) plus the extra ones named here.
 REGION_WINDOW = (15.0, 35.0, 150.0, 72.0)
-REGION_EXTRA = ("USA",)
+REGION_EXTRA = ("USA", "ITA")  # Washington; Italy, where the article was published
 
 # Crimea: world-atlas 2.0.2 draws it inside Russia. The course follows the internationally recognised
 # border (UN General Assembly resolution 68/262, 27 March 2014) and moves it back to Ukraine.
@@ -570,6 +570,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_geojson(out / "seas.geojson", seas, ["feature_id", "name_en", "name_alt", "name_note", "source"])
 
         write_gazetteer(out / "gazetteer.csv", gnc)
+
+    # LGPL-3 asks that the derived DCW polygons travel with the licence texts (LGPL-3 incorporates GPL-3).
+    licences = out / "LICENSES"
+    licences.mkdir(exist_ok=True)
+    for name in ("LGPL-3", "GPL-3"):
+        shutil.copyfile(Path("/usr/share/common-licenses") / name, licences / f"{name}.txt")
 
     from build_geodata_readme import write_readme  # same folder; kept apart because it is mostly prose
 

@@ -68,8 +68,9 @@ feature per line, features sorted by `feature_id`. Every feature has `feature_id
 - **Source:** DCW-GMT {b.GMT_DCW_VERSION} (Digital Chart of the World, 1:1,000,000, enhanced by the GMT team), Debian
   package `gmt-dcw` {b.GMT_DCW_VERSION}-1, dumped with Debian `gmt` ({gmt}): `gmt coast -E{",".join(b.DCW_STATES)} -M`.
 - **Licence:** **LGPL-3+** (Debian's `/usr/share/doc/gmt-dcw/copyright`: "Files: * Copyright: 2014, The GMT
-  Team License: LGPL-3+"). The derived polygons are distributed under the same licence; a copy of the
-  LGPL-3 text is at https://www.gnu.org/licenses/lgpl-3.0.txt .
+  Team License: LGPL-3+"). The derived polygons are distributed under the same licence; the licence texts
+  are in `LICENSES/LGPL-3.txt` and `LICENSES/GPL-3.txt` (copied from Debian's `/usr/share/common-licenses`;
+  also at https://www.gnu.org/licenses/lgpl-3.0.txt).
 - **Derivation:** rings combined by the even-odd rule, simplified as one coverage (tolerance
   {b.ADMIN1_TOLERANCE:g} degrees), snapped to the grid. DCW's oblast borders are older and coarser than today's
   official ones; Kursk Oblast's polygon here covers {kursk_km2:,.0f} km2 (geodesic area; the
@@ -107,8 +108,8 @@ feature per line, features sorted by `feature_id`. Every feature has `feature_id
     https://enwiki.academic.ru/dic.nsf/enwiki/121813
   - Yellow Sea south-east limit (Jeju - West Pinnacle - Jin Do - Korean mainland):
     https://www.openwaterpedia.com/index.php?title=Yellow_Sea
-- **Licence:** the limits are facts from a 1953 intergovernmental publication; the coasts are public domain
-  (Natural Earth). The polygon is released with the course's data.
+- **Licence:** CC BY 4.0, like the course's tables. Its inputs are a published definition (the limits,
+  1953) and public-domain coasts (Natural Earth).
 
 ### gazetteer.csv
 - **What:** GeoNames coordinates of the course's places, to cross-check the places table: {gazetteer}.

@@ -57,7 +57,7 @@ def test_layer_loads_valid_in_wgs84_with_unique_ids_and_sources(name: str) -> No
 
 
 def test_required_features_present(countries: gpd.GeoDataFrame) -> None:
-    needed = {"PRK", "KOR", "JPN", "CHN", "RUS", "UKR", "USA", "MNG", "KAZ", "BLR", "POL"}
+    needed = {"PRK", "KOR", "JPN", "CHN", "RUS", "UKR", "USA", "ITA", "MNG", "KAZ", "BLR", "POL"}
     assert needed <= set(countries["feature_id"])
     assert needed <= set(geo.load_layer("world")["feature_id"])
     assert geo.area_for("countries:PRK")["name_en"].item() == "North Korea"
@@ -127,7 +127,7 @@ def test_gazetteer_points_fall_in_their_country(countries: gpd.GeoDataFrame) -> 
 def test_readme_checksums_match_the_files() -> None:
     readme = (paths.GEO_DIR / "README.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `([^`]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|$", readme, flags=re.M))
-    present = {p.name for p in paths.GEO_DIR.iterdir() if p.name != "README.md"}
+    present = {p.name for p in paths.GEO_DIR.iterdir() if p.suffix in {".geojson", ".csv"}}
     assert set(listed) == present, "README's checksum table and data/geo disagree on which files exist"
     for name, digest in listed.items():
         actual = hashlib.sha256((paths.GEO_DIR / name).read_bytes()).hexdigest()
@@ -135,7 +135,7 @@ def test_readme_checksums_match_the_files() -> None:
 
 
 def test_geodata_stays_small() -> None:
-    total = sum(p.stat().st_size for p in paths.GEO_DIR.iterdir())
+    total = sum(p.stat().st_size for p in paths.GEO_DIR.rglob("*") if p.is_file())
     assert total < 3_000_000, total
 
 
