@@ -90,6 +90,30 @@ def _bench(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+def _forward(module: str) -> Setup:
+    """A command whose options belong to ``newslens.<module>.main(argv)``: pass them through."""
+    def setup(parser: argparse.ArgumentParser) -> Runner:
+        parser.add_argument("argv", nargs=argparse.REMAINDER, help="options of the command")
+        # Leave every option to the module's own parser: "--check" must not be taken as ours.
+        parser.prefix_chars = "\0"
+        parser._option_string_actions.clear()
+
+        def run(args: argparse.Namespace) -> int:
+            import importlib
+
+            return int(importlib.import_module(f"newslens.{module}").main(list(args.argv)) or 0)
+        return run
+    return setup
+
+
+command("exercises", "Regenerate exercises/ and solutions/ from instructors/exercise_sources/ (otter assign).")(
+    _forward("exercises"))
+command("grade", "Grade a folder of submitted notebooks into build/grades/ (gradebook CSV, HTML reports).")(
+    _forward("grading"))
+command("start", "Copy the exercises to my-work/ for a student; never overwrites an existing copy.")(
+    _forward("workspace"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one sub-parser per registered command."""
     parser = argparse.ArgumentParser(prog="newslens", description="Tools of the newslens course.")
