@@ -1,8 +1,8 @@
 """Content hashes and the build manifest (``build/cache/manifest.json``).
 
 A notebook is re-executed only when one of these changed: its source (cells without outputs),
-a data file it opened during its last run, the helper package (``src/newslens/**/*.py`` and the
-templates), or the version of a key package. Data files are re-hashed only when their size or
+a data file it opened during its last run, a module of the helper package it imported during its
+last run, or the version of Python or of a key package. Data files are re-hashed only when their size or
 modification time changed, so a no-op build reads little more than the notebooks themselves.
 """
 
@@ -55,15 +55,26 @@ def package_dir() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def environment_hash() -> str:
-    """Hash of the helper package's code and templates, Python's and key packages' versions."""
+#: Parts of the package that only shape pages, never what a kernel computes.
+RENDER_ONLY = ("build", "templates", "cli.py", "__main__.py")
+
+
+def environment_hash(for_render: bool = False) -> str:
+    """Hash of Python's and key packages' versions; ``for_render`` adds the build code and templates.
+
+    The helper package's own modules are not in the execution hash: each run records the files of
+    the ``newslens`` modules its notebook imported and is invalidated when one of them changes,
+    like a data file. So editing ``grading.py`` re-runs no lesson that never imports it, and editing
+    the template re-renders pages without re-running any notebook.
+    """
     h = hashlib.sha256()
     pkg = package_dir()
-    files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                   and (p.suffix == ".py" or "templates" in p.relative_to(pkg).parts))
-    for p in files:
-        h.update(str(p.relative_to(pkg)).encode())
-        h.update(p.read_bytes())
+    if for_render:
+        files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.relative_to(pkg).parts[0] in RENDER_ONLY)
+        for p in files:
+            h.update(str(p.relative_to(pkg)).encode())
+            h.update(p.read_bytes())
     h.update(sys.version.encode())
     for name in KEY_PACKAGES:
         try:

@@ -100,15 +100,21 @@ _newslens_build_setup(DATA_DIR)
 del _newslens_build_setup
 '''
 
+# The reads, plus the source files of the newslens modules the notebook imported: only those
+# parts of the helper package can change what it computes.
 _TEARDOWN = (
     "import sys as _nl_sys, json as _nl_json\n"
-    f"print({_MARK!r} + _nl_json.dumps(sorted(_nl_sys.modules['__newslens_build__'].reads)))\n"
+    "_nl_files = set(_nl_sys.modules['__newslens_build__'].reads) | {\n"
+    "    m.__file__ for n, m in list(_nl_sys.modules.items())\n"
+    "    if (n == 'newslens' or n.startswith('newslens.')) and getattr(m, '__file__', None)}\n"
+    f"print({_MARK!r} + _nl_json.dumps(sorted(_nl_files)))\n"
 )
 
 
 @dataclass
 class ExecutionResult:
-    """An executed notebook (hidden cells removed) and the data files it read (absolute paths)."""
+    """An executed notebook (hidden cells removed) and the files it depends on (absolute paths):
+    the data files it opened and the newslens modules it imported."""
 
     nb: Any
     reads: list[str]
@@ -158,8 +164,8 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     Raises :class:`NotebookFailed` with a message naming the notebook and the failing cell.
     """
     import nbformat
-    from nbclient import NotebookClient
     from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Manifest, environment_hash, notebook_render_hash, notebook_source_hash, sha256_bytes
+from .cache import Manifest, _rel, environment_hash, notebook_render_hash, notebook_source_hash, sha256_bytes
 from .course import (
     SETS,
     Course,
@@ -209,6 +209,7 @@ def build_handouts(
     cache_dir = root / "build" / "cache"
     manifest = Manifest(cache_dir)
     env_hash = environment_hash()
+    render_env = environment_hash(for_render=True)
     report = BuildReport(out_dir=out_dir)
     jobs = jobs or available_cores()
 
@@ -244,7 +245,7 @@ def build_handouts(
         else:
             content = notebook_render_hash(nb)
             task["mode"] = "source"
-        render_key = sha256_bytes(json.dumps([env_hash, content, nav]).encode())
+        render_key = sha256_bytes(json.dumps([render_env, content, nav]).encode())
         page = entry.get("page", {})
         if (page.get("render_key") == render_key and out_path.is_file()
                 and out_path.stat().st_size == page.get("size")):
@@ -274,8 +275,8 @@ def build_handouts(
                 continue
             if task["mode"] == "execute":
                 data = {}
-                for path in res["reads"]:
-                    rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+                for path in res["reads"]:  # data files under the root; package modules anywhere
+                    rel = _rel(Path(path), root)
                     data[rel] = manifest.file_hash(root / rel, root)
                 src_hash = pending[h.key][1]
                 exec_hash = hashlib.sha256(
@@ -285,9 +286,9 @@ def build_handouts(
                     "executed": Path(res["exec_file"]).relative_to(cache_dir).as_posix()})
                 nav = [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title),
                        h.next and (h.next.name, h.next.title)]
-                task["render_key"] = sha256_bytes(json.dumps([env_hash, exec_hash, nav]).encode())
+                task["render_key"] = sha256_bytes(json.dumps([render_env, exec_hash, nav]).encode())
                 report.executed.append(h.key)
-                reads = ", ".join(sorted(data)) or "no data files"
+                reads = ", ".join(k for k in sorted(data) if k.startswith("data/")) or "no data files"
                 log(f"  executed {h.key} in {res['exec_seconds']:.1f} s (read {reads})")
             report.rendered.append(h.key)
             report.sizes[h.key] = res["size"]

@@ -108,7 +108,7 @@ def _exporter() -> Any:
     return HTMLExporter(config=c)
 
 
-_HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_HEADING = re.compile(r'<h([23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
 def table_of_contents(body: str) -> str:
@@ -122,18 +122,23 @@ def table_of_contents(body: str) -> str:
     if not items:
         return ""
     out = ['<nav class="nl-toc" aria-label="Contents"><h2 class="nl-toc-title">On this page</h2><ol>']
-    open_sub = False
+    open_li = open_sub = False
     for level, anchor, text in items:
-        if level == 3 and not open_sub:
-            out.append("<ol>")
-            open_sub = True
-        elif level == 2 and open_sub:
+        link = f'<a href="#{html.escape(anchor)}">{html.escape(text)}</a>'
+        if level == 3 and open_li:  # nest under the current h2 entry
+            if not open_sub:
+                out.append("<ol>")
+                open_sub = True
+            out.append(f"<li>{link}</li>")
+            continue
+        if open_sub:
             out.append("</ol>")
             open_sub = False
-        out.append(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>')
-    if open_sub:
-        out.append("</ol>")
-    out.append("</ol></nav>")
+        if open_li:
+            out.append("</li>")
+        out.append(f"<li>{link}")
+        open_li = True
+    out.append(("</ol>" if open_sub else "") + ("</li>" if open_li else "") + "</ol></nav>")
     return "".join(out)
 
 
@@ -165,5 +170,35 @@ def render_page(nb: Any, h: Handout, context: dict[str, Any]) -> tuple[str, list
     prepare(nb, h.execute)
     missing_alt = add_alt_text(nb)
     body, _ = _exporter().from_notebook_node(nb, resources={"newslens": context})
-    body = body.replace("<!--NEWSLENS:TOC-->", table_of_contents(body), 1)
-    return body, missing_alt
+    return place_toc(mark_sections(body)), missing_alt
+
+
+_CELL = re.compile(r'<div\b[^>]*\bclass="jp-Cell[ "]')
+
+
+def place_toc(body: str) -> str:
+    """Put the contents list right after the cell holding the page's h1 (else at the top)."""
+    toc = table_of_contents(body)
+    body = body.replace("<!--NEWSLENS:TOC-->", "", 1)
+    h1 = body.find("<h1")
+    after = _CELL.search(body, h1) if h1 >= 0 else None
+    if not toc:
+        return body
+    if after is None:
+        main = body.find("<main>")
+        at = main + len("<main>") if main >= 0 else 0
+        return body[:at] + toc + body[at:]
+    return body[:after.start()] + toc + body[after.start():]
+
+
+def mark_sections(body: str) -> str:
+    """Class ``nl-section`` on each h2 after the first code cell: print starts each on a new page.
+
+    The h2s before it (objectives, prerequisites, time) are short front matter: a page each would
+    waste paper, so they flow on.
+    """
+    first_code = body.find("jp-CodeCell")
+    if first_code < 0:
+        return body
+    head, tail = body[:first_code], body[first_code:]
+    return head + re.sub(r"<h2(?=[\s>])", '<h2 class="nl-section"', tail)
