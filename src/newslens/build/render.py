@@ -197,7 +197,7 @@ def mark_sections(body: str) -> str:
     The h2s before it (objectives, prerequisites, time) are short front matter: a page each would
     waste paper, so they flow on.
     """
-    first_code = body.find("jp-CodeCell")
+    first_code = body.find('class="jp-Cell jp-CodeCell', max(body.find("<main>"), 0))  # not the CSS
     if first_code < 0:
         return body
     head, tail = body[:first_code], body[first_code:]
