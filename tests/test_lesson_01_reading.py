@@ -1,0 +1,191 @@
+"""Lesson 1 (Reading the article): its tables and its cue widget agree with the article and the course data.
+
+The notebook runs once in a fresh kernel (module fixture); each test then reads what it computed and checks
+it against the article text or the tables, computed here by other means.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import nbformat
+import pytest
+
+from newslens import paths
+from newslens.data import article_blocks, load_article, load_places, load_sources
+from newslens.notebook_session import NotebookSession
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "01_reading_the_article.ipynb"
+EXERCISE_LINK = "../exercises/01_reading_the_article.ipynb"
+
+pytestmark = pytest.mark.slow
+
+# Literal Italian forms of each cue, as a reader would search them (lower case).
+CUE_FORMS = {
+    "secondo": ["secondo "],
+    "ha riportato": ["è stato riportato", "ha riportato", "hanno comunicato"],
+    "stimano": ["stimano"],
+    "potrebbero": ["potrebbero", "potenziale", "possibilità"],
+    "si era già parlato": ["si era già parlato"],
+    "hanno suggerito": ["hanno suggerito"],
+    "evidenziano": ["evidenziano"],
+    "è visto come": ["è visto anche come", "è visto come"],
+}
+
+
+def occurrences(cue: str, text: str) -> int:
+    return sum(text.lower().count(form) for form in CUE_FORMS[cue])
+
+
+@pytest.fixture(scope="module")
+def session():
+    start = time.perf_counter()
+    with NotebookSession(NOTEBOOK, timeout=120) as nb:
+        nb.elapsed = time.perf_counter() - start
+        yield nb
+
+
+def test_runs_in_a_fresh_kernel_within_budget(session):
+    assert session.elapsed < 20, f"lesson 1 took {session.elapsed:.1f} s (budget 20 s)"
+    errors = [out for out in session.outputs() if out.get("output_type") == "error"]
+    assert errors == []
+
+
+def test_blocks_follow_the_article_and_find_its_headings(session):
+    lines = [line for line in load_article("it").splitlines() if line.strip()]
+    headings = [line for line in lines if not line.rstrip().endswith(".")]
+    assert session.json("len(blocks)") == len(lines) == len(article_blocks("en"))
+    assert session.json("blocks.loc[blocks['is_heading'], 'text_it'].tolist()") == headings
+    # every block gets a role, and the lead is news
+    roles = session.json("blocks['role'].tolist()")
+    assert None not in roles and roles[0] == "news"
+
+
+def test_five_w_quotes_are_verbatim_in_the_lead(session):
+    lead = load_article("it").splitlines()[0]
+    quotes = session.json("five_w['quote_it'].tolist()")
+    assert session.json("five_w['question'].tolist()") == ["who", "what", "when", "where", "why", "how"]
+    for quote in quotes:
+        assert quote in lead, quote
+
+
+def test_named_places_are_the_places_table_rows_the_article_names(session):
+    places = load_places()
+    text = load_article("it")
+    expected = places.loc[places["article_mention_it"].notna(), "place_id"].tolist()
+    assert session.json("named_places['place_id'].tolist()") == expected
+    mentions = session.json("dict(zip(named_places['place_id'], named_places['mentions'].astype(int)))")
+    for place in places.dropna(subset=["article_mention_it"]).itertuples():
+        assert mentions[place.place_id] == text.count(place.article_mention_it) >= 1
+
+
+def test_people_counts_match_a_word_count(session):
+    words = re.split(r"[\s,.;:“”’\"()]+", load_article("it"))
+    counts = session.json("dict(zip(people['person'], people['by_name'].astype(int)))")
+    assert counts["Vladimir Putin"] == words.count("Putin")
+    assert counts["Kim Jong-un"] == words.count("Kim")  # "Kim Jong-un" splits into "Kim" and "Jong-un"
+
+
+def test_the_only_figure_that_is_not_a_year_is_ten_thousand(session):
+    tokens = re.findall(r"[\d.]*\d", load_article("it"))
+    values = [int(token.replace(".", "")) for token in tokens]
+    not_years = [v for v in values if not 1900 <= v <= 2100]
+    assert session.json("numbers.loc[~numbers['is_year'], 'value'].astype(int).tolist()") == not_years == [10000]
+
+
+def test_cue_totals_match_a_literal_search(session):
+    text = load_article("it")
+    totals = session.json("cue_totals.astype(int).to_dict()")
+    assert set(totals) == set(CUE_FORMS)
+    for cue in CUE_FORMS:
+        assert totals[cue] == occurrences(cue, text), cue
+    assert all(totals[cue] >= 1 for cue in CUE_FORMS)  # every cue the lesson teaches occurs in the article
+
+
+@pytest.mark.parametrize("cue", ["secondo", "potrebbero", "stimano", "hanno suggerito"])
+def test_cue_widget_filters_blocks_and_marks_every_occurrence(session, cue):
+    blocks = article_blocks("it")
+    session.run(f"cue_picker.value = {cue!r}")
+    expected_blocks = [i for i, block in enumerate(blocks) if occurrences(cue, block)]
+    assert session.json("cue_hits.index.tolist()") == expected_blocks
+    html = session.json("cue_view.value")
+    assert html.count("<tr>") == len(expected_blocks) + 1  # header row + one row per block
+    italian_cells = re.findall(r"<tr><td>\d+</td><td[^>]*>(.*?)</td>", html)
+    marked = sum(cell.count("<mark>") for cell in italian_cells)
+    assert marked == sum(occurrences(cue, block) for block in blocks)
+    assert f"<b>{cue}</b>" in html
+
+
+def test_cue_widget_redraws_when_the_value_changes(session):
+    session.run("cue_picker.value = 'secondo'")
+    first = session.json("cue_view.value")
+    session.run("cue_picker.value = 'si era già parlato'")
+    second = session.json("cue_view.value")
+    assert first != second and "si era già parlato" in second
+
+
+def test_what_the_article_does_not_say(session):
+    assert session.json("gaps['present'].tolist()") == [False] * session.json("len(gaps)")
+    # the copy chain follows relays_source_id upstream from the article, as recorded in the sources table
+    sources = load_sources().set_index("source_id")
+    chain, current = [], "article"
+    while isinstance(sources.loc[current, "relays_source_id"], str):
+        current = sources.loc[current, "relays_source_id"]
+        chain.append(current)
+    assert session.json("copy_chain") == chain and chain
+    unnamed = sorted(sources.index[sources["article_mention_it"].isna()])
+    assert sorted(session.json("unnamed_sources['source_id'].tolist()")) == unnamed
+
+
+KEY_TABLES = {
+    "blocks": "blocks.to_json()",
+    "five_w": "five_w.to_json()",
+    "named_places": "named_places.to_json()",
+    "entities": "entities.to_json()",
+    "cue_counts": "cue_counts.to_json()",
+    "gaps": "gaps.to_json()",
+}
+
+
+def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
+    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    for cell in session.nb.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    assert before == after
+
+
+def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
+    assert first.startswith("# Lesson 1: Reading the article")
+    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
+        assert heading in first
+    assert "45 minutes" in first
+    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
+        assert heading in last_cells
+    assert EXERCISE_LINK in last_cells and "02_mapping_the_places.ipynb" in last_cells
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_figure_has_alt_text(session):
+    for cell in session.nb.cells:
+        if cell.cell_type != "code":
+            continue
+        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        if figures:
+            alt = cell.metadata.get("alt")
+            alts = alt if isinstance(alt, list) else [alt]
+            assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
+
+
+def test_key_tables_are_json_serialisable(session):
+    # the build and the exercises read these names; they must exist and hold data
+    for expr in KEY_TABLES.values():
+        assert json.loads(session.json(expr))
