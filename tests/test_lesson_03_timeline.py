@@ -1,0 +1,211 @@
+"""Lesson 3 (Charting the timeline): dates, publication window, sequence and explorer checked against the data.
+
+The notebook runs once in a fresh kernel (module fixture); each test reads what it computed and compares it
+with the events, places and sources tables or with calendar arithmetic done here with the standard library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import nbformat
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+
+from newslens import paths
+from newslens.data import load_article, load_events, load_places, load_sources
+from newslens.notebook_session import NotebookSession
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb"
+EXERCISE_LINK = "../exercises/03_charting_the_timeline.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session():
+    start = time.perf_counter()
+    with NotebookSession(NOTEBOOK, timeout=120) as nb:
+        nb.elapsed = time.perf_counter() - start
+        yield nb
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+def day(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def test_runs_in_a_fresh_kernel_within_budget(session):
+    assert session.elapsed < 20, f"lesson 3 took {session.elapsed:.1f} s (budget 20 s)"
+    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+
+
+def test_timeline_has_every_event_once_in_date_order(session, events):
+    ids = session.json("timeline['event_id'].tolist()")
+    assert sorted(ids) == sorted(events["event_id"])
+    starts = events.set_index("event_id").loc[ids, "event_start"]
+    assert starts.is_monotonic_increasing
+    assert session.json("timeline['y'].tolist()") == list(range(len(ids)))
+
+
+def test_precision_codes_agree_with_interval_widths(session, events):
+    widths = (events["event_end"] - events["event_start"]).dt.days
+    expected = [1 if w == 0 else 2 if w <= 13 else 3 if w <= 30 else 4 for w in widths]
+    assert session.json("events['precision_from_width'].astype(int).tolist()") == expected
+    assert expected == events["time_precision"].astype(int).tolist()
+
+
+def test_report_lag_is_report_minus_last_possible_day(session, events):
+    lags = session.json("dict(zip(events['event_id'], events['report_lag_days']))")
+    for row in events.dropna(subset=["report_date"]).itertuples():
+        assert lags[row.event_id] == (row.report_date - row.event_end).days
+
+
+@pytest.mark.parametrize("anchor", ["2025-12-26", "2025-12-29", "2026-01-02", "2026-01-04"])
+def test_relative_phrases_resolve_by_the_calendar(session, anchor):
+    a = dt.date.fromisoformat(anchor)
+    monday = a - dt.timedelta(days=a.weekday())
+    last_week = session.json(f"[str(d.date()) for d in resolve('la scorsa settimana', '{anchor}')]")
+    assert last_week == [str(monday - dt.timedelta(days=7)), str(monday - dt.timedelta(days=1))]
+    next_year = session.json(f"[str(d.date()) for d in resolve('il prossimo anno', '{anchor}')]")
+    assert next_year == [f"{a.year + 1}-01-01", f"{a.year + 1}-12-31"]
+    next_day = session.json(f"[str(d.date()) for d in resolve('il giorno successivo', '{anchor}')]")
+    assert next_day == [str(a + dt.timedelta(days=1))] * 2
+
+
+def test_publication_window_matches_research_and_events_table(session, events):
+    window = session.json("[str(d.date()) for d in publication_window]")
+    outer = session.json("[str(d.date()) for d in outer_window]")
+    # research notes (facts.md section 4): window 26-28 Dec 2025, outer limit 31 Dec 2025
+    assert window == ["2025-12-26", "2025-12-28"]
+    assert outer[1] == "2025-12-31"
+    recorded = events.set_index("event_id").loc["pub_article"]
+    assert window == [str(day(recorded.event_start)), str(day(recorded.event_end))]
+    # the lower bound is the newest report date among the events the article mentions
+    assert window[0] == str(day(events.loc[events["in_article"], "report_date"].max()))
+
+
+def test_upstream_copy_is_found_through_the_sources_table(session, events):
+    sources = load_sources().set_index("source_id")
+    upstream = sources.loc["article", "relays_source_id"]
+    assert session.json("upstream") == upstream
+    copy_day = events.loc[(events["source_id"] == upstream) & (events["event_type"] == "publication"), "event_start"]
+    assert session.json("str(upstream_day.date())") == str(day(copy_day.min()))
+
+
+def test_article_reverses_the_order_of_the_two_kcna_reports(session, events):
+    text = load_article("it")
+    visits = events.set_index("event_id").loc[["munitions_visit", "submarine_visit"]]
+    article_order = sorted(visits.index, key=lambda e: text.find(visits.loc[e, "evidence_quote_it"]))
+    report_order = sorted(visits.index, key=lambda e: visits.loc[e, "report_date"])
+    assert all(text.find(q) >= 0 for q in visits["evidence_quote_it"])
+    assert session.json("article_order") == article_order
+    assert session.json("report_order") == report_order
+    assert article_order == report_order[::-1]
+
+
+@pytest.mark.parametrize(
+    ("anchor", "letter_fits", "plan_fits"),
+    [("2025-12-26", True, True), ("2025-12-29", False, True), ("2026-01-02", False, False)],
+)
+def test_anchor_widget_rechecks_the_phrases(session, events, anchor, letter_fits, plan_fits):
+    session.run(f"anchor_picker.value = pd.Timestamp('{anchor}')")
+    fits = session.json("dict(zip(anchored['event_id'], anchored['fits'].astype(bool)))")
+    letter = events.loc[events["date_phrase_it"].str.contains("scorsa settimana", na=False), "event_id"].item()
+    plan = events.loc[events["date_phrase_it"].str.contains("prossimo anno", na=False), "event_id"].item()
+    assert fits[letter] is letter_fits and fits[plan] is plan_fits
+    a = dt.date.fromisoformat(anchor)
+    last_week_start = a - dt.timedelta(days=a.weekday() + 7)
+    html = session.json("anchor_view.value")
+    assert letter in html and str(last_week_start) in html
+
+
+@pytest.mark.parametrize(("start", "end"), [("2024-06-01", "2024-12-31"), ("2025-12-15", "2025-12-31")])
+def test_date_slider_filters_timeline_and_highlights_places(session, events, start, end):
+    before = session.json("hash(timeline_view.value)")
+    session.run(f"date_range_slider.value = (pd.Timestamp('{start}'), pd.Timestamp('{end}'))")
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    expected = events[(events["event_start"] <= e) & (events["event_end"] >= s)]
+    assert sorted(session.json("selected_events['event_id'].tolist()")) == sorted(expected["event_id"])
+    assert session.json("highlighted_places") == sorted(expected["place_id"].unique())
+    # the redrawn figure: title, faded rows, visible labels and place colours follow the selection
+    assert session.json("ax_tl.get_title()").startswith(f"{len(expected)} events")
+    ids = session.json("timeline['event_id'].tolist()")
+    alphas = session.json("explorer_bars.get_colors()[:, 3].tolist()")
+    labels = session.json("[bool(label.get_visible()) for label in explorer_labels]")
+    chosen = set(expected["event_id"])
+    assert [a == 1.0 for a in alphas] == [i in chosen for i in ids] == labels
+    colours = session.json("{p: list(a.get_facecolor()[0]) for p, a in explorer_place_artists.items()}")
+    highlight = to_rgba(session.json("HIGHLIGHT"), 0.9)
+    for place_id, colour in colours.items():
+        assert (tuple(colour) == pytest.approx(highlight)) is (place_id in set(expected["place_id"]))
+    assert session.json("hash(timeline_view.value)") != before
+
+
+def test_map_draws_vague_places_as_areas_and_precise_ones_as_points(session, events):
+    places = load_places().set_index("place_id")
+    kinds = session.json("dict(zip(place_shapes['place_id'], place_shapes.geom_type))")
+    assert set(kinds) == set(events["place_id"])
+    for place_id, kind in kinds.items():
+        place = places.loc[place_id]
+        vague = bool(pd.notna(place.geometry_ref) and (place.geo_precision >= 3 or pd.isna(place.lat)))
+        assert (kind != "Point") is vague, place_id
+
+
+def test_explorer_callback_is_quick(session):
+    printed = session.run(
+        "import time as _time\n_t = _time.process_time()\n"
+        "update((pd.Timestamp('2025-01-01'), pd.Timestamp('2025-06-30')))\nprint(_time.process_time() - _t)"
+    )
+    seconds = float(printed.strip().splitlines()[-1])
+    assert seconds < 0.5, f"the slider callback used {seconds:.2f} s of CPU"
+
+
+KEY_TABLES = {
+    "timeline": "timeline[['event_id', 'y', 'label']].to_json()",
+    "candidates": "candidates.to_json()",
+    "resolutions": "resolutions.to_json()",
+    "window": "[str(d) for d in publication_window]",
+    "place_shapes": "place_shapes.to_json()",
+}
+
+
+def test_running_again_in_the_same_kernel_gives_the_same_results(session):
+    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    for cell in session.nb.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    assert before == after
+
+
+def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
+    assert first.startswith("# Lesson 3: Charting the timeline")
+    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
+        assert heading in first
+    assert "60 minutes" in first
+    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
+        assert heading in last_cells
+    assert EXERCISE_LINK in last_cells and "04_evaluating_the_sources.ipynb" in last_cells
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+
+
+def test_every_figure_has_alt_text(session):
+    for cell in session.nb.cells:
+        if cell.cell_type != "code":
+            continue
+        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        if figures:
+            alt = cell.metadata.get("alt")
+            alts = alt if isinstance(alt, list) else [alt]
+            assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
