@@ -1,0 +1,292 @@
+"""Lesson 2 (Mapping the places): its maps, distances and projection widget agree with the data and with pyproj.
+
+The notebook runs once in a fresh kernel (module fixture). Each test then reads what the kernel computed and
+checks it against the places table, the basemap layers and pyproj, computed here independently.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import nbformat
+import numpy as np
+import pytest
+from pyproj import Geod, Transformer
+
+from newslens import paths
+from newslens.data import load_places
+from newslens.geo import area_for
+from newslens.notebook_session import NotebookSession
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb"
+EXERCISE_LINK = "../exercises/02_mapping_the_places.ipynb"
+GEOD = Geod(ellps="WGS84")
+ANCHORS = ("pyongyang", "moscow", "kursk_city")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session():
+    start = time.perf_counter()
+    with NotebookSession(NOTEBOOK, timeout=120) as nb:
+        nb.elapsed = time.perf_counter() - start
+        yield nb
+
+
+@pytest.fixture(scope="module")
+def places():
+    return load_places().set_index("place_id")
+
+
+def lonlat(places, place_id: str) -> tuple[float, float]:
+    return float(places.loc[place_id, "lon"]), float(places.loc[place_id, "lat"])
+
+
+def geodesic_km(places, a: str, b: str) -> float:
+    return GEOD.inv(*lonlat(places, a), *lonlat(places, b))[2] / 1000
+
+
+def planar_km(places, a: str, b: str, crs: str) -> float:
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    (xa, ya), (xb, yb) = to_map.transform(*lonlat(places, a)), to_map.transform(*lonlat(places, b))
+    return math.hypot(xb - xa, yb - ya) / 1000
+
+
+def test_runs_in_a_fresh_kernel_within_budget(session):
+    assert session.elapsed < 20, f"lesson 2 took {session.elapsed:.1f} s (budget 20 s)"
+    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+
+
+def test_points_are_exactly_the_rows_with_coordinates(session, places):
+    mappable = places[places["lat"].notna() & places["lon"].notna()]
+    assert session.json("places_gdf['place_id'].tolist()") == mappable.index.tolist()
+    assert session.json("places_gdf.crs.to_epsg()") == 4326
+    xy = session.json("{r.place_id: [r.geometry.x, r.geometry.y] for r in places_gdf.itertuples()}")
+    for place_id, (x, y) in xy.items():  # x is the longitude, y the latitude
+        assert (x, y) == pytest.approx(lonlat(places, place_id))
+
+
+def test_rows_without_coordinates_are_set_aside_not_dropped(session, places):
+    no_coords = places.index[places["lat"].isna() | places["lon"].isna()].tolist()
+    assert session.json("unlocated['place_id'].tolist()") == no_coords
+    drawn = session.json("drawn['place_id'].tolist()")
+    not_drawn = session.json("not_drawn['place_id'].tolist()")
+    assert sorted(drawn + not_drawn) == sorted(places.index) and not set(drawn) & set(not_drawn)
+    # every place without coordinates but with an area is drawn as that area
+    for place_id in no_coords:
+        if isinstance(places.loc[place_id, "geometry_ref"], str):
+            assert place_id in drawn
+
+
+def test_only_precise_places_are_drawn_as_dots(session, places):
+    kinds = session.json("{r.place_id: [r.drawn_as, r.geometry.geom_type] for r in drawn.itertuples()}")
+    for place_id, (drawn_as, geom_type) in kinds.items():
+        precise = places.loc[place_id, "geo_precision"] == 1 and not math.isnan(places.loc[place_id, "lat"])
+        assert (geom_type == "Point") == precise == (drawn_as == "dot"), place_id
+    undisclosed = places.index[places["geo_precision"] == 4]
+    assert len(undisclosed) and all(kinds[p][1] in ("Polygon", "MultiPolygon") for p in undisclosed)
+
+
+def test_uncertainty_circles_have_the_radius_of_the_data_on_the_ground(session, places):
+    rings = session.json(
+        "{r.place_id: [list(c) for c in r.geometry.exterior.coords]"
+        " for r in drawn[drawn.drawn_as == 'circle'].itertuples()}"
+    )
+    with_radius = places.index[places["uncertainty_radius_km"].notna() & places["lat"].notna()]
+    assert sorted(rings) == sorted(with_radius) and rings
+    for place_id, ring in rings.items():
+        lon, lat = lonlat(places, place_id)
+        ring = np.array(ring)
+        distances = GEOD.inv(np.full(len(ring), lon), np.full(len(ring), lat), ring[:, 0], ring[:, 1])[2] / 1000
+        radius = places.loc[place_id, "uncertainty_radius_km"]
+        assert distances == pytest.approx(np.full(len(ring), radius), rel=0.01), place_id
+
+
+def test_areas_are_the_referenced_features(session, places):
+    areas = session.json(
+        "{r.place_id: r.geometry.area for r in drawn[drawn.drawn_as.str.contains('area')].itertuples()}"
+    )
+    for place_id, area in areas.items():
+        expected = area_for(places.loc[place_id, "geometry_ref"]).geometry.union_all().area
+        assert area == pytest.approx(expected), place_id
+
+
+def test_korea_map_shows_the_korean_sites_and_the_undisclosed_ones(session, places):
+    west, south, east, north = session.json("KOREA_BOX")
+    shown = set(session.json("korea_drawn"))
+    inside = places[
+        places["lon"].between(west, east) & places["lat"].between(south, north) & (places["kind"] != "country")
+    ]
+    assert set(inside.index) <= shown
+    hidden = places.index[(places["geo_precision"] == 4) & (places["geometry_ref"] == "countries:PRK")]
+    assert set(hidden) <= shown and len(hidden)
+
+
+def test_sea_is_labelled_with_both_names_from_the_table(session, places):
+    sea = places[places["kind"] == "sea"].iloc[0]
+    other = sea["name_alt"].split(";")[0].strip()
+    label = session.json("sea_label")
+    assert label == f"{sea['name_en']} ({other})" == "Sea of Japan (East Sea)"
+
+
+def test_geodesic_distances_match_pyproj_to_one_km(session, places):
+    routes = session.json("routes[['start', 'end', 'geodesic_km']].values.tolist()")
+    assert {(a, b) for a, b, _ in routes} == {
+        ("pyongyang", "kursk_city"),
+        ("pyongyang", "moscow"),
+        ("moscow", "kursk_city"),
+    }
+    for a, b, km in routes:
+        assert abs(km - geodesic_km(places, a, b)) < 1
+    # the great-circle lines really follow the geodesic: every vertex lies on it (distances add up)
+    line = np.array(session.json("list(routes.geometry.iloc[0].coords)"))
+    start, end = lonlat(places, "pyongyang"), lonlat(places, "kursk_city")
+    via = GEOD.inv(np.full(len(line), start[0]), np.full(len(line), start[1]), line[:, 0], line[:, 1])[2]
+    rest = GEOD.inv(line[:, 0], line[:, 1], np.full(len(line), end[0]), np.full(len(line), end[1]))[2]
+    assert np.allclose(via + rest, geodesic_km(places, "pyongyang", "kursk_city") * 1000, atol=10)
+
+
+def test_planar_distances_and_their_errors(session, places):
+    table = session.json("distance_table.to_dict('index')")
+    errors = session.json("distance_error_pct.to_dict('index')")
+    name = {p: places.loc[p, "name_en"] for p in ANCHORS}
+    route = f"{name['pyongyang']}–{name['kursk_city']}"
+    (lon_a, lat_a), (lon_b, lat_b) = lonlat(places, "pyongyang"), lonlat(places, "kursk_city")
+    flat = math.hypot(lon_b - lon_a, lat_b - lat_a) * 111.32
+    assert table[route]["degrees as a flat grid"] == pytest.approx(flat)
+    mercator = planar_km(places, "pyongyang", "kursk_city", "EPSG:3857")
+    assert table[route]["Web Mercator (EPSG:3857)"] == pytest.approx(mercator, rel=1e-6)
+    truth = geodesic_km(places, "pyongyang", "kursk_city")
+    assert errors[route]["Web Mercator (EPSG:3857)"] == pytest.approx((mercator / truth - 1) * 100, abs=0.01)
+    assert errors[route]["degrees as a flat grid"] > 30 and errors[route]["Web Mercator (EPSG:3857)"] > 30
+    assert abs(errors[route]["Azimuthal equidistant on Pyongyang"]) < 0.01
+
+
+def test_mercator_inflates_kursk_oblast_more_than_north_korea(session, places):
+    table = session.json("area_table.to_dict('index')")
+    kursk = area_for(places.loc["kursk_region", "geometry_ref"]).geometry.union_all()
+    korea = area_for(places.loc["north_korea", "geometry_ref"]).geometry.union_all()
+    kursk_km2 = abs(GEOD.geometry_area_perimeter(kursk)[0]) / 1e6
+    korea_km2 = abs(GEOD.geometry_area_perimeter(korea)[0]) / 1e6
+    assert table["Kursk Oblast"]["ellipsoid km²"] == pytest.approx(kursk_km2, rel=1e-6)
+    assert table["North Korea"]["equal-area km²"] == pytest.approx(korea_km2, rel=0.001)
+    # Mercator's area factor is 1/cos²(latitude): larger at Kursk (about 52° N) than in Korea (about 40° N)
+    ratio = table["ratio Kursk Oblast / North Korea"]
+    assert ratio["equal-area km²"] == pytest.approx(kursk_km2 / korea_km2, rel=0.001)
+    assert ratio["Mercator km²"] > 1.3 * ratio["equal-area km²"]
+
+
+@pytest.mark.parametrize("projection", ["Web Mercator", "Lambert conformal conic", "Azimuthal equidistant"])
+def test_projection_widget_redraws_and_measures_in_the_chosen_projection(session, places, projection):
+    session.run("centre_picker.value = 'pyongyang'")
+    session.run("projection_picker.value = 'Lambert azimuthal equal-area'")  # a different value first
+    session.run(f"projection_picker.value = {projection!r}")
+    view = session.json("distance_view.to_dict('index')")
+    crs = session.json(f"projection_crs({projection!r}, 'pyongyang')")
+    for a, b in [("pyongyang", "kursk_city"), ("pyongyang", "moscow"), ("moscow", "kursk_city")]:
+        row = view[f"{places.loc[a, 'name_en']}–{places.loc[b, 'name_en']}"]
+        assert row["geodesic_km"] == pytest.approx(geodesic_km(places, a, b), abs=1)
+        assert row["planar_km"] == pytest.approx(planar_km(places, a, b, crs), rel=1e-6)
+    figure = session.json(
+        "[projection_fig.axes[0].get_title(),"
+        " len(projection_fig.axes[0].collections), len(projection_fig.axes[0].lines)]"
+    )
+    assert figure[0].startswith(projection)
+    assert figure[1] == 2  # land and the 500 km circles
+    assert figure[2] == 4  # three routes and the anchor points
+
+
+def test_centring_the_equidistant_projection_makes_its_routes_exact(session, places):
+    session.run("projection_picker.value = 'Azimuthal equidistant'")
+    for centre in ("pyongyang", "kursk_city"):
+        session.run(f"centre_picker.value = {centre!r}")
+        view = session.json("distance_view.to_dict('index')")
+        assert places.loc[centre, "name_en"] in session.json("projection_fig.axes[0].get_title()")
+        for route, row in view.items():
+            error = abs(row["planar_km"] / row["geodesic_km"] - 1)
+            from_centre = route.startswith(places.loc[centre, "name_en"]) or route.endswith(
+                places.loc[centre, "name_en"]
+            )
+            assert (error < 1e-4) == from_centre, (centre, route, error)
+
+
+def test_widget_callback_is_quick(session):
+    # The bench measures the budget precisely; this only guards against a callback that recomputes projections.
+    out = session.run(
+        "import time as _time\n"
+        "projection_picker.value = 'Azimuthal equidistant'\n"
+        "_times = []\n"
+        "for _value in ['Web Mercator', 'Lambert conformal conic', 'Lambert azimuthal equal-area']:\n"
+        "    _start = _time.perf_counter()\n"
+        "    projection_picker.value = _value\n"
+        "    _times.append(_time.perf_counter() - _start)\n"
+        "print(sorted(_times)[1])"
+    )
+    assert float(out.strip()) < 1.0
+
+
+def test_static_fallback_compares_mercator_with_the_equidistant_map(session, places):
+    assert session.json("static_comparison.columns.get_level_values(0).unique().tolist()") == [
+        "Web Mercator",
+        "Azimuthal equidistant",
+    ]
+    errors = session.json("static_comparison.xs('error_pct', axis=1, level=1).to_dict('index')")
+    for route, row in errors.items():
+        assert row["Web Mercator"] > 30  # Mercator overstates every route at these latitudes
+        if route.startswith(places.loc["pyongyang", "name_en"]):
+            assert abs(row["Azimuthal equidistant"]) < 0.01
+    assert session.json("[ax.get_title() for ax in fig.axes][:2]") == [
+        "Web Mercator",
+        f"Azimuthal equidistant, centred on {places.loc['pyongyang', 'name_en']}",
+    ]
+
+
+KEY_TABLES = {
+    "places_gdf": "places_gdf.drop(columns='geometry').to_json()",
+    "drawn": "drawn[['place_id', 'drawn_as']].to_json()",
+    "routes": "routes.drop(columns='geometry').to_json()",
+    "distance_table": "distance_table.round(6).to_json()",
+    "area_table": "area_table.round(3).to_json()",
+    "scale_factors": "scale_factors.round(6).to_json()",
+}
+
+
+def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
+    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    for cell in session.nb.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    assert before == after
+
+
+def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
+    assert first.startswith("# Lesson 2: Mapping the places")
+    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
+        assert heading in first
+    assert "60 minutes" in first
+    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
+        assert heading in last_cells
+    assert EXERCISE_LINK in last_cells and "03_charting_the_timeline.ipynb" in last_cells
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_figure_has_alt_text(session):
+    figure_cells = 0
+    for cell in session.nb.cells:
+        if cell.cell_type != "code":
+            continue
+        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        if figures:
+            figure_cells += 1
+            alt = cell.metadata.get("alt")
+            alts = alt if isinstance(alt, list) else [alt]
+            assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
+    assert figure_cells >= 6
