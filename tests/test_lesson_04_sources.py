@@ -1,0 +1,206 @@
+"""Lesson 4 (Evaluating the sources): chain, grades, source-claim matrix and grading widget checked against data.
+
+The notebook runs once in a fresh kernel (module fixture); each test reads what it computed and compares it with
+the sources and claims tables, re-derived here independently (walking relays_source_id by hand, parsing the URL
+lists with urllib rather than the notebook's regular expression).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import nbformat
+import pandas as pd
+import pytest
+
+from newslens import paths
+from newslens.data import load_claims, load_sources
+from newslens.notebook_session import NotebookSession
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "04_evaluating_the_sources.ipynb"
+EXERCISE_LINK = "../exercises/04_evaluating_the_sources.ipynb"
+LETTERS = "ABCDEF"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session():
+    start = time.perf_counter()
+    with NotebookSession(NOTEBOOK, timeout=120) as nb:
+        nb.elapsed = time.perf_counter() - start
+        yield nb
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return load_sources().set_index("source_id")
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return load_claims().set_index("claim_id")
+
+
+def course_grade(claim_id: str, claims: pd.DataFrame, sources: pd.DataFrame) -> str:
+    claim = claims.loc[claim_id]
+    return f"{sources.loc[claim.source_id, 'reliability']}{int(claim.credibility)}"
+
+
+def test_runs_in_a_fresh_kernel_within_budget(session):
+    assert session.elapsed < 20, f"lesson 4 took {session.elapsed:.1f} s (budget 20 s)"
+    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+
+
+def test_chain_runs_from_the_primary_source_to_the_article(session, sources):
+    article = sources.index[sources["source_type"] == "this_article"].item()
+    walk = [article]
+    while pd.notna(sources.loc[walk[-1], "relays_source_id"]):
+        walk.append(sources.loc[walk[-1], "relays_source_id"])
+    chain = session.json("article_chain")
+    assert chain == walk[::-1]
+    assert len(chain) >= 3 and chain[-1] == article
+    assert sources.loc[chain[0], "observation"] == "direct", "the chain must start at a primary source"
+    assert session.json("chain_table.index.tolist()") == chain
+
+
+def test_relay_diagram_places_every_relay_at_its_depth(session, sources):
+    relayed = set(sources["relays_source_id"].dropna())
+    in_relay = {s for s in sources.index if pd.notna(sources.loc[s, "relays_source_id"]) or s in relayed}
+
+    def depth(source_id: str) -> int:
+        parent = sources.loc[source_id, "relays_source_id"]
+        return 0 if pd.isna(parent) else 1 + depth(parent)
+
+    steps = session.json("dict(zip(relay_nodes['source_id'], relay_nodes['step'].astype(int)))")
+    assert steps == {s: depth(s) for s in in_relay}
+    rows = session.json("dict(zip(relay_nodes['source_id'], relay_nodes['row'].astype(int)))")
+    chain = session.json("article_chain")
+    assert all(rows[s] == 0 for s in chain)
+    positions = [(steps[s], rows[s]) for s in steps]
+    assert len(positions) == len(set(positions)), "two boxes of the diagram overlap"
+
+
+def test_each_claim_carries_its_source_grade_and_the_diagonal_share_is_right(session, claims, sources):
+    grades = session.json("dict(zip(graded['claim_id'], graded['grade']))")
+    assert grades == {c: course_grade(c, claims, sources) for c in claims.index}
+    diagonal = [LETTERS.index(g[0]) + 1 == int(g[1:]) for g in grades.values()]
+    assert session.json("float(graded['on_diagonal'].mean())") == pytest.approx(sum(diagonal) / len(diagonal))
+    grid = session.json("grade_grid.to_numpy().tolist()")
+    for i, letter in enumerate(LETTERS):
+        for j in range(6):
+            assert grid[i][j] == sum(g == f"{letter}{j + 1}" for g in grades.values())
+
+
+def test_source_claim_matrix_matches_the_url_lists(session, claims):
+    expected: dict[tuple[str, str], set[int]] = {}
+    for claim_id, row in claims.iterrows():
+        for column, stance in (("corroboration_urls", 1), ("contradiction_urls", -1)):
+            if pd.notna(row[column]):
+                for url in row[column].split(";"):
+                    host = urlsplit(url.strip()).hostname.removeprefix("www.")
+                    expected.setdefault((host, claim_id), set()).add(stance)
+    cells = session.json("{f'{o}|{c}': float(v) for (o, c), v in source_claim.stack().dropna().items()}")
+    assert set(cells) == {f"{o}|{c}" for o, c in expected}
+    for (outlet, claim_id), stances in expected.items():
+        value = cells[f"{outlet}|{claim_id}"]
+        assert value == (0.0 if len(stances) == 2 else float(stances.pop())), (outlet, claim_id)
+    assert session.json("source_claim.columns.tolist()") == claims.index.tolist()
+
+
+def test_distortion_table_lists_every_distorted_claim(session, claims):
+    listed = session.json("distorted['claim_id'].tolist()")
+    assert sorted(listed) == sorted(claims.index[claims["distortion"].notna()])
+    for kind in ("order_of_events", "wrong_attribution", "outdated_figure", "unsupported"):
+        assert kind in set(claims["distortion"].dropna()), f"the lesson's prose discusses {kind}"
+
+
+def test_grading_widget_offers_only_claims_of_the_table(session, claims):
+    options = session.json("[value for _, value in claim_picker.options]")
+    assert sorted(options) == sorted(claims.index) and len(options) == len(set(options))
+
+
+@pytest.mark.parametrize(("position", "letter", "number"), [(0, "A", 1), (-1, "E", 5), (7, "F", 6)])
+def test_grading_widget_compares_with_the_course(session, claims, sources, position, letter, number):
+    claim_id = claims.index[position]
+    session.run(f"claim_picker.value = '{claim_id}'\nreliability_picker.value = '{letter}'\n"
+                f"credibility_picker.value = {number}")
+    result = session.json("grading_result")
+    course = course_grade(claim_id, claims, sources)
+    assert result["claim_id"] == claim_id and result["course_grade"] == course
+    assert result["your_grade"] == f"{letter}{number}"
+    assert result["letter_steps_off"] == LETTERS.index(letter) - LETTERS.index(course[0])
+    assert result["number_steps_off"] == number - int(course[1:])
+    assert result["credibility_reason"] == claims.loc[claim_id, "credibility_reason"]
+    assert result["reliability_reason"] == sources.loc[claims.loc[claim_id, "source_id"], "reliability_reason"]
+    # the redrawn grid: the title names the claim and both grades; the markers sit on the right cells
+    title = session.json("grading_figure['fig'].axes[0].get_title()")
+    assert claim_id in title and course in title and f"{letter}{number}" in title
+    markers = session.json("[c.get_offsets().tolist() for c in grading_figure['fig'].axes[0].collections]")
+    assert markers == [[[int(course[1:]), LETTERS.index(course[0]) + 1]], [[number, LETTERS.index(letter) + 1]]]
+    assert claims.loc[claim_id, "quote_it"] in session.json("claim_text.value")
+
+
+def test_static_examples_are_the_claims_furthest_from_the_diagonal(session, claims, sources):
+    offsets = {c: int(claims.loc[c, "credibility"]) - (LETTERS.index(course_grade(c, claims, sources)[0]) + 1)
+               for c in claims.index}
+    low, high = session.json("example_ids")
+    assert offsets[low] == min(offsets.values()) and offsets[high] == max(offsets.values())
+    assert offsets[low] < 0 < offsets[high]
+
+
+def test_grading_callback_is_quick(session, claims):
+    printed = session.run(
+        "import time as _time\n_t = _time.process_time()\n"
+        f"claim_picker.value = '{claims.index[1]}'\nprint(_time.process_time() - _t)"
+    )
+    seconds = float(printed.strip().splitlines()[-1])
+    assert seconds < 0.5, f"the grading callback used {seconds:.2f} s of CPU"
+
+
+KEY_TABLES = {
+    "chain": "article_chain",
+    "relay_nodes": "relay_nodes.to_json()",
+    "graded": "graded[['claim_id', 'grade', 'on_diagonal']].to_json()",
+    "source_claim": "source_claim.to_json()",
+    "dated": "dated[['claim_id', 'days_event_to_report']].to_json()",
+    "examples": "example_ids",
+}
+
+
+def test_running_again_in_the_same_kernel_gives_the_same_results(session):
+    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    for cell in session.nb.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    assert before == after
+
+
+def test_notebook_has_its_sections_and_no_stored_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
+    assert first.startswith("# Lesson 4: Evaluating the sources")
+    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
+        assert heading in first
+    assert "60 minutes" in first
+    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
+        assert heading in last_cells
+    assert EXERCISE_LINK in last_cells and "05_putting_it_together.ipynb" in last_cells
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+
+
+def test_every_figure_has_alt_text(session):
+    for cell in session.nb.cells:
+        if cell.cell_type != "code":
+            continue
+        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        draws = "plt.show()" in cell.source
+        if figures or draws:
+            alt = cell.metadata.get("alt")
+            alts = alt if isinstance(alt, list) else [alt]
+            assert alt and all(len(a) > 40 for a in alts), cell.source[:80]
+            assert not figures or len(alts) == figures, cell.source[:80]
