@@ -7,6 +7,7 @@ checks it against the places table, the basemap layers and pyproj, computed here
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import nbformat
@@ -15,7 +16,7 @@ import pytest
 from pyproj import Geod, Transformer
 
 from newslens import paths
-from newslens.data import load_places
+from newslens.data import load_article, load_places
 from newslens.geo import area_for
 from newslens.notebook_session import NotebookSession
 
@@ -290,3 +291,16 @@ def test_every_figure_has_alt_text(session):
             alts = alt if isinstance(alt, list) else [alt]
             assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
     assert figure_cells >= 6
+
+
+def test_italian_quotes_are_verbatim_from_the_article():
+    article = load_article("it")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    quotes = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "| Italian original |" in cell.source:
+            rows = [line for line in cell.source.splitlines() if line.startswith('| "')]
+            quotes += [re.match(r'\| "(.+?)" \|', row).group(1).replace("**", "") for row in rows]
+    assert len(quotes) >= 4
+    for quote in quotes:
+        assert quote in article, quote
