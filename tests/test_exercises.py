@@ -7,6 +7,7 @@ leak). Executing notebooks is the slow part, so each set is generated once per s
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -43,7 +44,10 @@ WRONG_ANSWERS: dict[str, dict[str, tuple[str, str]]] = {
             "the other way round",
         ),
         "q3_claims_by_place": ("claims_by_place = load_events()['place_id'].value_counts()", "counted events"),
-        "q4_brief": ("brief = 'North Korea sends weapons to Russia. Kim visited factories.'", "cite"),
+        "q4_brief": (
+            "brief = 'North Korea sends weapons to Russia. Kim visited factories. Putin wrote to Kim.'",
+            "No sentence cites a claim",
+        ),
     },
 }
 
@@ -53,17 +57,25 @@ def _by_stem(stem: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every source assigned once into a temporary copy of exercises/ and solutions/.
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | Exception]:
+    """Every source assigned once (two at a time) into a temporary exercises/ and solutions/.
 
     otter assign runs each solution notebook against all its public and hidden tests and fails if one
-    does not pass, so this fixture is also the "solutions pass every check" test.
+    does not pass, so this fixture is also the "solutions pass every check" test. A set that fails is
+    recorded, not raised, so that it fails only its own tests.
     """
     root = tmp_path_factory.mktemp("generated")
-    exercises.generate(
-        exercises_dir=root / "exercises", solutions_dir=root / "solutions", build_dir=root / "build"
-    )
-    return root
+
+    def one(source: Path) -> Path | Exception:
+        try:
+            exercises.generate([source.stem], exercises_dir=root / "exercises", solutions_dir=root / "solutions",
+                               build_dir=root / "build")
+            return root
+        except Exception as exc:  # reported by the set's own test
+            return exc
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip([s.stem for s in SOURCES], pool.map(one, SOURCES), strict=True))
 
 
 def test_own_sets_exist_with_5_to_10_questions_and_a_manual_one() -> None:
@@ -77,9 +89,12 @@ def test_own_sets_exist_with_5_to_10_questions_and_a_manual_one() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_committed_copies_are_up_to_date(source: Path, generated: Path) -> None:
+def test_solutions_pass_and_committed_copies_are_up_to_date(source: Path, generated: dict) -> None:
+    result = generated[source.stem]
+    if isinstance(result, Exception):
+        pytest.fail(f"{source.name} does not assign cleanly (a solution fails its tests?):\n{result}")
     for folder, committed in (("exercises", paths.EXERCISES_DIR), ("solutions", paths.SOLUTIONS_DIR)):
-        fresh = generated / folder / source.name
+        fresh = result / folder / source.name
         assert fresh.exists(), f"{source.name} produced no {folder} copy"
         assert (committed / source.name).exists(), f"{folder}/{source.name} is missing: run make exercises"
         assert (committed / source.name).read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
@@ -173,7 +188,6 @@ def test_start_is_told_which_copy_it_kept(tmp_path: Path, capsys: pytest.Capture
     assert "NOT overwritten" in out and "01_reading_the_article.ipynb" in out
 
 
-@pytest.mark.xfail(reason="the lead owns .gitignore: it needs a my-work/ line", strict=False)
 def test_my_work_is_ignored_by_git() -> None:
     ignored = (paths.REPO_ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert any(line.strip("/") == "my-work" for line in ignored)
