@@ -141,7 +141,10 @@ def test_date_slider_filters_timeline_and_highlights_places(session, events, sta
     labels = session.json("[bool(label.get_visible()) for label in explorer_labels]")
     chosen = set(expected["event_id"])
     assert [a == 1.0 for a in alphas] == [i in chosen for i in ids] == labels
-    colours = session.json("{p: list(a.get_facecolor()[0]) for p, a in explorer_place_artists.items()}")
+    session.run("from matplotlib.colors import to_rgba_array as _to_rgba_array")
+    colours = session.json(
+        "{p: _to_rgba_array(a.get_facecolor())[0].tolist() for p, a in explorer_place_artists.items()}"
+    )
     highlight = to_rgba(session.json("HIGHLIGHT"), 0.9)
     for place_id, colour in colours.items():
         assert (tuple(colour) == pytest.approx(highlight)) is (place_id in set(expected["place_id"]))
