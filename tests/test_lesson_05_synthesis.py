@@ -1,0 +1,214 @@
+"""Lesson 5 (Putting it together): evidence table, linked explorer, brief check and workflow checked against data.
+
+The notebook runs once in a fresh kernel (module fixture). Expected selections, point coordinates, grades and
+table order are re-derived here from the tables, from pyproj and from data/datapackage.json.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import nbformat
+import pandas as pd
+import pytest
+from pyproj import Transformer
+
+from newslens import paths
+from newslens.data import load_claims, load_events, load_places, load_sources
+from newslens.notebook_session import NotebookSession
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb"
+EXERCISE_LINK = "../exercises/05_putting_it_together.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session():
+    start = time.perf_counter()
+    with NotebookSession(NOTEBOOK, timeout=120) as nb:
+        nb.elapsed = time.perf_counter() - start
+        yield nb
+
+
+@pytest.fixture(scope="module")
+def evidence() -> pd.DataFrame:
+    """Claims with their source's type and grade and their event's dates and place, built here."""
+    claims, sources, events = load_claims(), load_sources(), load_events()
+    table = claims.join(sources.set_index("source_id")[["source_type", "reliability"]], on="source_id")
+    table = table.join(events.set_index("event_id")[["event_start", "event_end", "place_id"]], on="event_id")
+    table["grade"] = [f"{r}{int(c)}" for r, c in zip(table["reliability"], table["credibility"], strict=True)]
+    return table.set_index("claim_id")
+
+
+def test_runs_in_a_fresh_kernel_within_budget(session):
+    assert session.elapsed < 20, f"lesson 5 took {session.elapsed:.1f} s (budget 20 s)"
+    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+
+
+def test_evidence_table_keeps_every_claim_once_with_its_links(session, evidence):
+    got = pd.DataFrame(session.json("evidence[['claim_id', 'source_type', 'place_id', 'grade']].to_dict('records')"))
+    assert got["claim_id"].tolist() == evidence.index.tolist()
+    got = got.set_index("claim_id")
+    assert got["source_type"].tolist() == evidence["source_type"].tolist()
+    assert got["grade"].tolist() == evidence["grade"].tolist()
+    assert got["place_id"].fillna("").tolist() == evidence["place_id"].fillna("").tolist()
+
+
+def test_map_draws_precise_places_as_points_and_vague_ones_as_areas(session, evidence):
+    places = load_places().set_index("place_id")
+    used = places.loc[sorted(set(evidence["place_id"].dropna()))]
+    precise = used[(used["geo_precision"] <= 2) & used["lat"].notna()]
+    assert sorted(session.json("place_points['place_id'].tolist()")) == sorted(precise.index)
+    groups = session.json("{ref: sorted(members) for ref, members in area_groups.items()}")
+    vague = used.drop(precise.index)
+    assert groups == {ref: sorted(g.index) for ref, g in vague.groupby("geometry_ref")}
+    assert session.json("outside") == [], "every place of a claim must fall inside one of the map frames"
+    to_map = Transformer.from_crs("EPSG:4326", session.json("MAP_CRS"), always_xy=True)
+    xy = session.json("{p: [g.x, g.y] for p, g in zip(place_points['place_id'], place_points.geometry)}")
+    for place_id, (x, y) in xy.items():
+        ex, ey = to_map.transform(places.loc[place_id, "lon"], places.loc[place_id, "lat"])
+        assert abs(x - ex) < 1 and abs(y - ey) < 1, place_id
+
+
+def expected_selection(evidence: pd.DataFrame, types, low: int, high: int, start: str, end: str, undated: bool):
+    window_start, window_end = pd.Timestamp(start), pd.Timestamp(end) + pd.offsets.MonthEnd(0)
+    keep = []
+    for claim_id, row in evidence.iterrows():
+        if pd.isna(row.event_start):
+            in_window = undated
+        else:
+            in_window = row.event_start <= window_end and row.event_end >= window_start
+        if row.source_type in types and low <= row.credibility <= high and in_window:
+            keep.append(claim_id)
+    return keep
+
+
+@pytest.mark.parametrize(
+    ("types", "low", "high", "start", "end", "undated"),
+    [
+        (["state_media"], 1, 6, None, None, True),
+        (None, 1, 2, None, None, True),
+        (["this_article", "unnamed_experts"], 3, 5, "2025-12-01", "2025-12-01", False),
+    ],
+)
+def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, high, start, end, undated):
+    months = session.json("[str(m.date()) for m in months]")
+    types = types or sorted(evidence["source_type"].unique())
+    start, end = start or months[0], end or months[-1]
+    session.run(
+        f"source_type_picker.value = tuple({types!r})\ncredibility_range.value = ({low}, {high})\n"
+        f"date_range.value = (pd.Timestamp('{start}'), pd.Timestamp('{end}'))\nundated_box.value = {undated}"
+    )
+    expected = expected_selection(evidence, types, low, high, start, end, undated)
+    selected = session.json("explorer_state['selection']['claim_id'].tolist()")
+    assert selected == expected
+    chosen = evidence.loc[expected]
+    fig = "explorer_state['fig']"
+    assert session.json(f"{fig}._suptitle.get_text()") == f"Selected: {len(expected)} of {len(evidence)} claims"
+    # maps: the hatched collection holds one path per area with a selected place; big dots are selected points
+    places = load_places().set_index("place_id")
+    chosen_places = places.loc[sorted(set(chosen["place_id"].dropna()))]
+    as_points = (chosen_places["geo_precision"] <= 2) & chosen_places["lat"].notna()
+    n_areas = chosen_places.loc[~as_points, "geometry_ref"].nunique()
+    for panel in (0, 1):
+        assert session.json(f"len({fig}.axes[{panel}].collections[2].get_paths())") == n_areas
+        sizes = session.json(f"{fig}.axes[{panel}].collections[3].get_sizes().tolist()")
+        assert sum(size == 40 for size in sizes) == as_points.sum()
+    # timeline: events of the selection in the highlight colour, the others grey
+    highlight = session.json("style.PALETTE[0]").lower()
+    to_hex_in_kernel = "__import__('matplotlib').colors.to_hex"
+    bar_colours = session.json(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {fig}.axes[2].patches]")
+    dot_colours = session.json(f"[{to_hex_in_kernel}(c) for c in {fig}.axes[2].collections[0].get_facecolors()]")
+    events = evidence.dropna(subset=["event_start"]).drop_duplicates("event_id")
+    spans = events[events["event_end"] > events["event_start"]]
+    days = events[events["event_end"] == events["event_start"]]
+    assert sum(c == highlight for c in bar_colours) == spans["event_id"].isin(chosen["event_id"]).sum()
+    assert sum(c == highlight for c in dot_colours) == days["event_id"].isin(chosen["event_id"]).sum()
+    assert len(bar_colours) == len(spans) and len(dot_colours) == len(days)
+
+
+def test_brief_cites_only_existing_claims_with_their_grades(session, evidence):
+    brief = session.json("brief[['sentence_no', 'claim_ids']].values.tolist()")
+    cited = [(n, cid.strip()) for n, ids in brief for cid in ids.split(";")]
+    assert all(cid in evidence.index for _, cid in cited)
+    check = session.json("brief_check[['sentence_no', 'claim_id', 'exists', 'grade']].values.tolist()")
+    assert [(n, cid) for n, cid, _, _ in check] == cited
+    assert all(exists and grade == evidence.loc[cid, "grade"] for _, cid, exists, grade in check)
+    assert session.json("unknown_ids") == []
+    weakest = session.json("weakest.to_dict()")
+    for n in {n for n, _ in cited}:
+        assert weakest[str(n)] == max(int(evidence.loc[cid, "credibility"]) for m, cid in cited if m == n)
+    assert session.json("check_brief(draft)[['claim_id', 'exists']].values.tolist()") == [["c99", False]]
+
+
+def test_workflow_fills_tables_in_foreign_key_order(session):
+    package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    schemas = {r["name"]: r["schema"] for r in package["resources"]}
+    order = session.json("workflow['table'].tolist()")
+    assert sorted(order) == sorted(schemas)
+    for position, table in enumerate(order):
+        for fk in schemas[table].get("foreignKeys", []):
+            target = fk["reference"]["resource"] or table
+            assert target == table or order.index(target) < position, f"{table} points at {target}, filled later"
+    required = session.json("dict(zip(workflow['table'], workflow['required columns']))")
+    for table, schema in schemas.items():
+        names = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
+        assert required[table] == ", ".join(names)
+
+
+def test_explorer_callback_is_quick(session):
+    printed = session.run(
+        "import time as _time\n_t = _time.process_time()\n"
+        "credibility_range.value = (2, 4)\nprint(_time.process_time() - _t)"
+    )
+    seconds = float(printed.strip().splitlines()[-1])
+    assert seconds < 0.5, f"the explorer callback used {seconds:.2f} s of CPU"
+
+
+KEY_TABLES = {
+    "evidence": "evidence[['claim_id', 'grade', 'place_id', 'event_id']].to_json()",
+    "points": "place_points.to_json()",
+    "areas": "area_groups.to_json()",
+    "well_supported": "well_supported['claim_id'].tolist()",
+    "brief_check": "brief_check.to_json()",
+    "workflow": "workflow.to_json()",
+}
+
+
+def test_running_again_in_the_same_kernel_gives_the_same_results(session):
+    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    for cell in session.nb.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
+    assert before == after
+
+
+def test_notebook_has_its_sections_and_no_stored_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
+    assert first.startswith("# Lesson 5: Putting it together")
+    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
+        assert heading in first
+    assert "45 minutes" in first
+    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
+        assert heading in last_cells
+    assert EXERCISE_LINK in last_cells
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+
+
+def test_every_figure_has_alt_text(session):
+    for cell in session.nb.cells:
+        if cell.cell_type != "code":
+            continue
+        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        draws = "plt.show()" in cell.source or "savefig" in cell.source
+        if figures or draws:
+            alt = cell.metadata.get("alt")
+            alts = alt if isinstance(alt, list) else [alt]
+            assert alt and all(len(a) > 40 for a in alts), cell.source[:80]
+            assert not figures or len(alts) == figures, cell.source[:80]
