@@ -124,8 +124,9 @@ def test_grading_widget_offers_only_claims_of_the_table(session, claims):
 @pytest.mark.parametrize(("position", "letter", "number"), [(0, "A", 1), (-1, "E", 5), (7, "F", 6)])
 def test_grading_widget_compares_with_the_course(session, claims, sources, position, letter, number):
     claim_id = claims.index[position]
-    session.run(f"claim_picker.value = '{claim_id}'\nreliability_picker.value = '{letter}'\n"
-                f"credibility_picker.value = {number}")
+    session.run(
+        f"claim_picker.value = '{claim_id}'\nreliability_picker.value = '{letter}'\ncredibility_picker.value = {number}"
+    )
     result = session.json("grading_result")
     course = course_grade(claim_id, claims, sources)
     assert result["claim_id"] == claim_id and result["course_grade"] == course
@@ -143,8 +144,10 @@ def test_grading_widget_compares_with_the_course(session, claims, sources, posit
 
 
 def test_static_examples_are_the_claims_furthest_from_the_diagonal(session, claims, sources):
-    offsets = {c: int(claims.loc[c, "credibility"]) - (LETTERS.index(course_grade(c, claims, sources)[0]) + 1)
-               for c in claims.index}
+    offsets = {
+        c: int(claims.loc[c, "credibility"]) - (LETTERS.index(course_grade(c, claims, sources)[0]) + 1)
+        for c in claims.index
+    }
     low, high = session.json("example_ids")
     assert offsets[low] == min(offsets.values()) and offsets[high] == max(offsets.values())
     assert offsets[low] < 0 < offsets[high]
