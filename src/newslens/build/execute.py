@@ -46,31 +46,11 @@ def _newslens_build_setup(data_dir):
         if path.startswith(prefixes):
             state.reads.add(os.path.realpath(path))
 
-    def wrap(module, name):
-        func = getattr(module, name, None)
-        if func is None or getattr(func, "_newslens_wrapped", False):
-            return
-        def wrapper(path_or_buffer, *args, **kwargs):
-            record(path_or_buffer)
-            return func(path_or_buffer, *args, **kwargs)
-        wrapper._newslens_wrapped = True
-        wrapper.__wrapped__ = func
-        wrapper.__doc__ = func.__doc__
-        setattr(module, name, wrapper)
-
     def hook(event, args):
-        if event == "open" and args:
+        # "open" covers Python-level reads (the CSV loaders); GDAL opens files in C, so the geo
+        # loader raises "newslens.read" itself for each layer it reads.
+        if event in ("open", "newslens.read") and args:
             record(args[0])
-        # GDAL reads files in C: wrap pyogrio's readers once it is imported.
-        mod = sys.modules.get("pyogrio")
-        if mod is not None and not getattr(state, "pyogrio", False) and hasattr(mod, "read_info"):
-            for name in ("read_dataframe", "read_info", "read_arrow", "open_arrow", "read_bounds"):
-                wrap(mod, name)
-            raw = sys.modules.get("pyogrio.raw")
-            if raw is not None:
-                for name in ("read", "read_arrow", "open_arrow"):
-                    wrap(raw, name)
-            state.pyogrio = True
 
     sys.addaudithook(hook)
 
