@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -44,8 +45,12 @@ class NotebookSession:
         env_backend = os.environ.get("MPLBACKEND")
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         try:
+            # Unix sockets rather than TCP ports: many kernels start at once in a parallel test run, and
+            # TCP port picking can collide; pytest-socket has nothing to block either.
+            ipc_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="nlk-"))
+            km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc_dir, "k"))
             self.client = NotebookClient(
-                self.nb, timeout=self.timeout, kernel_name="python3", resources={"metadata": {"path": cwd}}
+                self.nb, km=km, timeout=self.timeout, kernel_name="python3", resources={"metadata": {"path": cwd}}
             )
             self._stack.enter_context(self.client.setup_kernel())
         finally:
