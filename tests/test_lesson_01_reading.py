@@ -104,6 +104,15 @@ def test_cue_totals_match_a_literal_search(session):
     assert all(totals[cue] >= 1 for cue in CUE_FORMS)  # every cue the lesson teaches occurs in the article
 
 
+def test_no_journalistic_conditional_or_anonymous_formula(session):
+    words = re.split(r"[\s,.;:“”’\"()]+", load_article("it").lower())
+    forms = {"avrebbe", "avrebbero", "sarebbe", "sarebbero", "fonti"}
+    phrases = ["si apprende", "stando a"]
+    expected_empty = not (forms & set(words)) and not any(p in load_article("it").lower() for p in phrases)
+    assert expected_empty
+    assert session.json("distance_found") == []
+
+
 @pytest.mark.parametrize("cue", ["secondo", "potrebbero", "stimano", "hanno suggerito"])
 def test_cue_widget_filters_blocks_and_marks_every_occurrence(session, cue):
     blocks = article_blocks("it")

@@ -110,6 +110,15 @@ def test_article_reverses_the_order_of_the_two_kcna_reports(session, events):
     assert article_order == report_order[::-1]
 
 
+def test_missile_test_is_kept_apart_from_the_submarine_visit(session, events):
+    by_id = events.set_index("event_id")
+    shown = session.json("merged[['place_id', 'time_precision']].astype(str).to_dict('index')")
+    for event_id in ["submarine_visit", "sam_test"]:
+        assert shown[event_id]["place_id"] == by_id.loc[event_id, "place_id"]
+    assert by_id.loc["sam_test", "place_id"] != by_id.loc["submarine_visit", "place_id"]
+    assert by_id.loc["sam_test", "time_precision"] == 1 < by_id.loc["submarine_visit", "time_precision"]
+
+
 @pytest.mark.parametrize(
     ("anchor", "letter_fits", "plan_fits"),
     [("2025-12-26", True, True), ("2025-12-29", False, True), ("2026-01-02", False, False)],
