@@ -7,6 +7,7 @@ lists with urllib rather than the notebook's regular expression).
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 from newslens import paths
-from newslens.data import load_claims, load_sources
+from newslens.data import load_article, load_claims, load_sources
 from newslens.notebook_session import NotebookSession
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_evaluating_the_sources.ipynb"
@@ -207,3 +208,13 @@ def test_every_figure_has_alt_text(session):
             alts = alt if isinstance(alt, list) else [alt]
             assert alt and all(len(a) > 40 for a in alts), cell.source[:80]
             assert not figures or len(alts) == figures, cell.source[:80]
+
+
+def test_italian_quotes_in_the_prose_are_verbatim_spans_of_the_article():
+    text = load_article("it")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    quotes = re.findall(r'^\| "([^"]+)" \|', prose, flags=re.M) + re.findall(r'IT: "([^"]+)"', prose)
+    assert len(quotes) >= 8
+    missing = [q for q in quotes if q not in text]
+    assert not missing, f"not word for word in data/article/it.txt: {missing}"
