@@ -105,28 +105,29 @@ def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, h
     selected = session.json("explorer_state['selection']['claim_id'].tolist()")
     assert selected == expected
     chosen = evidence.loc[expected]
-    fig = "explorer_state['fig']"
-    assert session.json(f"{fig}._suptitle.get_text()") == f"Selected: {len(expected)} of {len(evidence)} claims"
-    # maps: the hatched collection holds one path per area with a selected place; big dots are selected points
+    layer = "explorer_state['layer']"
+    assert session.json(f"{layer}['title'].get_text()") == f"Selected: {len(expected)} of {len(evidence)} claims"
+    # maps: on each panel, one hatched path per area holding a selected place, one large dot per selected point
     places = load_places().set_index("place_id")
     chosen_places = places.loc[sorted(set(chosen["place_id"].dropna()))]
     as_points = (chosen_places["geo_precision"] <= 2) & chosen_places["lat"].notna()
     n_areas = chosen_places.loc[~as_points, "geometry_ref"].nunique()
     for panel in (0, 1):
-        assert session.json(f"len({fig}.axes[{panel}].collections[2].get_paths())") == n_areas
-        sizes = session.json(f"{fig}.axes[{panel}].collections[3].get_sizes().tolist()")
-        assert sum(size == 40 for size in sizes) == as_points.sum()
-    # timeline: events of the selection in the highlight colour, the others grey
+        assert session.json(f"len({layer}['maps'][{panel}]['areas'].get_paths())") == n_areas
+        assert session.json(f"len({layer}['maps'][{panel}]['points'].get_offsets())") == as_points.sum()
+    # timeline: the selected events are drawn again in colour over the grey base
+    events = evidence.dropna(subset=["event_start"]).drop_duplicates("event_id")
+    picked = events["event_id"].isin(chosen["event_id"])
+    spans = events["event_end"] > events["event_start"]
+    timeline = f"{layer}['timeline']"
+    assert session.json(f"len({timeline}['bars'])") == (picked & spans).sum()
+    assert session.json(f"len({timeline}['days'].get_offsets())") == (picked & ~spans).sum()
     highlight = session.json("style.PALETTE[0]").lower()
     to_hex_in_kernel = "__import__('matplotlib').colors.to_hex"
-    bar_colours = session.json(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {fig}.axes[2].patches]")
-    dot_colours = session.json(f"[{to_hex_in_kernel}(c) for c in {fig}.axes[2].collections[0].get_facecolors()]")
-    events = evidence.dropna(subset=["event_start"]).drop_duplicates("event_id")
-    spans = events[events["event_end"] > events["event_start"]]
-    days = events[events["event_end"] == events["event_start"]]
-    assert sum(c == highlight for c in bar_colours) == spans["event_id"].isin(chosen["event_id"]).sum()
-    assert sum(c == highlight for c in dot_colours) == days["event_id"].isin(chosen["event_id"]).sum()
-    assert len(bar_colours) == len(spans) and len(dot_colours) == len(days)
+    colours = session.json(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {timeline}['bars']]")
+    assert all(c == highlight for c in colours)
+    # the base figure keeps every event, in grey
+    assert session.json("len(explorer_fig.axes[2].patches)") == spans.sum()
 
 
 def test_brief_cites_only_existing_claims_with_their_grades(session, evidence):
