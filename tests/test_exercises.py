@@ -68,8 +68,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | Exce
 
     def one(source: Path) -> Path | Exception:
         try:
-            exercises.generate([source.stem], exercises_dir=root / "exercises", solutions_dir=root / "solutions",
-                               build_dir=root / "build")
+            exercises.generate(
+                [source.stem],
+                exercises_dir=root / "exercises",
+                solutions_dir=root / "solutions",
+                build_dir=root / "build",
+            )
             return root
         except Exception as exc:  # reported by the set's own test
             return exc

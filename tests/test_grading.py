@@ -25,8 +25,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path
     root = tmp_path_factory.mktemp("class")
     folder = build_class.build(root / "submissions")
     start = time.monotonic()
-    gradebook = grading.grade(folder, root / "grades", cell_timeout=6, timeout=150, jobs=2,
-                              build_dir=root / "build")
+    gradebook = grading.grade(folder, root / "grades", cell_timeout=6, timeout=150, jobs=2, build_dir=root / "build")
     return gradebook, root / "grades", time.monotonic() - start
 
 

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.slow
 
 REMOTE = re.compile(
     r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?\b(?:src|href|data)\s*=\s*"
-    r"[\"']?\s*(?:https?:)?//", re.I)
+    r"[\"']?\s*(?:https?:)?//",
+    re.I,
+)
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +114,12 @@ def test_index_lists_the_sets_in_course_order_with_times_and_objectives(built):
     _, pages = built
     index = pages["index.html"]
     links = re.findall(r'<h3><a href="([^"]+)"', index)
-    assert links == ["lessons/01_alpha.html", "lessons/02_beta.html", "exercises/01_alpha.html",
-                     "solutions/01_alpha.html"]
+    assert links == [
+        "lessons/01_alpha.html",
+        "lessons/02_beta.html",
+        "exercises/01_alpha.html",
+        "solutions/01_alpha.html",
+    ]
     assert "about 20 minutes" in index and "about 15 minutes" in index
     assert "<li>Read a table</li>" in index and "<li>Count days</li>" in index
     assert not REMOTE.search(index)

@@ -28,9 +28,11 @@ COMMANDS: dict[str, tuple[str, Setup]] = {}
 
 def command(name: str, help: str) -> Callable[[Setup], Setup]:
     """Register ``setup`` as the sub-command ``name``."""
+
     def register(setup: Setup) -> Setup:
         COMMANDS[name] = (help, setup)
         return setup
+
     return register
 
 
@@ -41,17 +43,30 @@ def _default_course() -> Path:
 
 
 def _add_course_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", type=Path, default=None,
-                        help="course file (default: course.toml at the repository root); "
-                             "notebook paths in it are relative to its folder")
-    parser.add_argument("--only", action="append", metavar="PATTERN",
-                        help="build only notebooks whose name or set/name matches (glob; repeatable)")
-    parser.add_argument("--sets", default="lessons,exercises,solutions",
-                        help="comma-separated handout sets to build (default: all three)")
-    parser.add_argument("--jobs", "-j", type=int, default=None,
-                        help="parallel kernels (default: the cores available)")
-    parser.add_argument("--allow-missing", action="store_true",
-                        help="skip, with a warning, notebooks listed in the course file that do not exist yet")
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=None,
+        help="course file (default: course.toml at the repository root); "
+        "notebook paths in it are relative to its folder",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="PATTERN",
+        help="build only notebooks whose name or set/name matches (glob; repeatable)",
+    )
+    parser.add_argument(
+        "--sets",
+        default="lessons,exercises,solutions",
+        help="comma-separated handout sets to build (default: all three)",
+    )
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: the cores available)")
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="skip, with a warning, notebooks listed in the course file that do not exist yet",
+    )
 
 
 def _sets(text: str) -> tuple[str, ...]:
@@ -71,27 +86,36 @@ def _handouts(parser: argparse.ArgumentParser) -> Runner:
     def run(args: argparse.Namespace) -> int:
         from .build.handouts import main_handouts
 
-        return main_handouts(args.course or _default_course(), args.only, _sets(args.sets), args.jobs,
-                             args.allow_missing)
+        return main_handouts(
+            args.course or _default_course(), args.only, _sets(args.sets), args.jobs, args.allow_missing
+        )
+
     return run
 
 
 @command("bench", "Measure cold, plain, floor, warm and one-notebook builds, and widget callbacks.")
 def _bench(parser: argparse.ArgumentParser) -> Runner:
     _add_course_options(parser)
-    parser.add_argument("--skip-plain", action="store_true",
-                        help="skip (b), the slow one-by-one nbconvert run")
+    parser.add_argument("--skip-plain", action="store_true", help="skip (b), the slow one-by-one nbconvert run")
 
     def run(args: argparse.Namespace) -> int:
         from .build.bench import main_bench
 
-        return main_bench(args.course or _default_course(), args.only, _sets(args.sets), args.jobs,
-                          args.allow_missing, skip_plain=args.skip_plain)
+        return main_bench(
+            args.course or _default_course(),
+            args.only,
+            _sets(args.sets),
+            args.jobs,
+            args.allow_missing,
+            skip_plain=args.skip_plain,
+        )
+
     return run
 
 
 def _forward(module: str) -> Setup:
     """A command whose options belong to ``newslens.<module>.main(argv)``: pass them through."""
+
     def setup(parser: argparse.ArgumentParser) -> Runner:
         parser.add_argument("argv", nargs=argparse.REMAINDER, help="options of the command")
         # Leave every option to the module's own parser: "--check" must not be taken as ours.
@@ -102,16 +126,21 @@ def _forward(module: str) -> Setup:
             import importlib
 
             return int(importlib.import_module(f"newslens.{module}").main(list(args.argv)) or 0)
+
         return run
+
     return setup
 
 
 command("exercises", "Regenerate exercises/ and solutions/ from instructors/exercise_sources/ (otter assign).")(
-    _forward("exercises"))
+    _forward("exercises")
+)
 command("grade", "Grade a folder of submitted notebooks into build/grades/ (gradebook CSV, HTML reports).")(
-    _forward("grading"))
+    _forward("grading")
+)
 command("start", "Copy the exercises to my-work/ for a student; never overwrites an existing copy.")(
-    _forward("workspace"))
+    _forward("workspace")
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

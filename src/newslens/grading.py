@@ -94,7 +94,8 @@ def _student_name(path: Path, root: Path, assignment: str | None) -> str:
 def discover(folder: Path, known: dict[str, Path]) -> list[Submission]:
     """Every file in ``folder`` (and one level of per-student sub-folders) as a submission."""
     files = sorted(
-        p for p in list(folder.glob("*")) + list(folder.glob("*/*"))
+        p
+        for p in list(folder.glob("*")) + list(folder.glob("*/*"))
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
     found: list[Submission] = []
@@ -216,9 +217,7 @@ def _worker(autograder: str, notebook: str, output: str, cell_timeout: int) -> N
     Path(output).write_text(json.dumps(summary), encoding="utf-8")
 
 
-def _run_isolated(
-    autograder: Path, notebook: Path, assignment: str, timeout: int, cell_timeout: int
-) -> dict[str, Any]:
+def _run_isolated(autograder: Path, notebook: Path, assignment: str, timeout: int, cell_timeout: int) -> dict[str, Any]:
     """Run :func:`_worker` in a new process group; kill the whole group on timeout."""
     with tempfile.TemporaryDirectory(prefix="newslens-grade-") as tmp:
         out = Path(tmp) / "summary.json"
@@ -227,11 +226,21 @@ def _run_isolated(
         named = Path(tmp) / "submission" / f"{assignment}.ipynb"
         named.parent.mkdir()
         shutil.copyfile(notebook, named)
-        cmd = [sys.executable, "-m", "newslens.grading", "--worker", str(autograder), str(named), str(out),
-               "--cell-timeout", str(cell_timeout)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "newslens.grading",
+            "--worker",
+            str(autograder),
+            str(named),
+            str(out),
+            "--cell-timeout",
+            str(cell_timeout),
+        ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True, env=env)
+        proc = subprocess.Popen(
+            cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+        )
         try:
             _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -281,8 +290,10 @@ def _error_flags(errors: list[dict[str, Any]]) -> list[str]:
     others = [e for e in errors if e not in timeouts]
     if others:
         first = others[0]
-        flags.append(f"error in cell {first['cell']}: {first['ename']}: {str(first['evalue'])[:120]}"
-                     + (f" (+{len(others) - 1} more)" if len(others) > 1 else ""))
+        flags.append(
+            f"error in cell {first['cell']}: {first['ename']}: {str(first['evalue'])[:120]}"
+            + (f" (+{len(others) - 1} more)" if len(others) > 1 else "")
+        )
     return flags
 
 
@@ -296,16 +307,27 @@ def grade_submission(
 ) -> list[dict[str, Any]]:
     """Gradebook rows (one per question) for one submission; never raises for a bad submission."""
     if sub.assignment is None:
-        return [dict(student=sub.student, assignment="", question="", points=0.0, max_points=0.0,
-                     feedback=f"Could not tell which exercise set {sub.path.name} is.", flag="; ".join(sub.flags))]
+        return [
+            dict(
+                student=sub.student,
+                assignment="",
+                question="",
+                points=0.0,
+                max_points=0.0,
+                feedback=f"Could not tell which exercise set {sub.path.name} is.",
+                flag="; ".join(sub.flags),
+            )
+        ]
     source = sources[sub.assignment]
     questions = exercises.questions(source)
     flags = list(sub.flags)
     run: dict[str, Any] = {"status": "skipped"}
     if sub.notebook is not None:
-        student_version = exercises.normalise(
-            nbformat.read(paths.EXERCISES_DIR / source.name, as_version=4)
-        ) if (paths.EXERCISES_DIR / source.name).exists() else None
+        student_version = (
+            exercises.normalise(nbformat.read(paths.EXERCISES_DIR / source.name, as_version=4))
+            if (paths.EXERCISES_DIR / source.name).exists()
+            else None
+        )
         if student_version is not None:
             flags += structure_flags(sub.notebook, student_version)
         try:
@@ -324,19 +346,44 @@ def grade_submission(
     results = run.get("questions", {})
     for q in questions:
         if q.manual:
-            rows.append(dict(student=sub.student, assignment=sub.assignment, question=q.name, points=None,
-                             max_points=q.points, feedback="Manual question: grade it with the rubric.",
-                             flag="; ".join(filter(None, ["manual", flag]))))
+            rows.append(
+                dict(
+                    student=sub.student,
+                    assignment=sub.assignment,
+                    question=q.name,
+                    points=None,
+                    max_points=q.points,
+                    feedback="Manual question: grade it with the rubric.",
+                    flag="; ".join(filter(None, ["manual", flag])),
+                )
+            )
             continue
         result = results.get(q.name)
         if result is None:
             feedback = "Not graded: the notebook could not be run." if run["status"] != "ok" else "No result."
-            rows.append(dict(student=sub.student, assignment=sub.assignment, question=q.name, points=0.0,
-                             max_points=q.points, feedback=feedback, flag=flag))
+            rows.append(
+                dict(
+                    student=sub.student,
+                    assignment=sub.assignment,
+                    question=q.name,
+                    points=0.0,
+                    max_points=q.points,
+                    feedback=feedback,
+                    flag=flag,
+                )
+            )
             continue
-        rows.append(dict(student=sub.student, assignment=sub.assignment, question=q.name,
-                         points=round(float(result["score"]), 3), max_points=round(float(result["possible"]), 3),
-                         feedback=_question_feedback(result), flag=flag))
+        rows.append(
+            dict(
+                student=sub.student,
+                assignment=sub.assignment,
+                question=q.name,
+                points=round(float(result["score"]), 3),
+                max_points=round(float(result["possible"]), 3),
+                feedback=_question_feedback(result),
+                flag=flag,
+            )
+        )
     return rows
 
 
@@ -374,10 +421,12 @@ def write_reports(
     written = []
     for student, rows in gradebook.groupby("student", sort=True):
         title = f"<title>Feedback: {html.escape(student)}</title>"
-        parts = [f"<!doctype html><html lang='en'><meta charset='utf-8'>{title}",
-                 "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}td,th{border:1px solid #999;"
-                 "padding:.3rem;vertical-align:top}table{border-collapse:collapse}.flag{color:#a00}</style>",
-                 f"<h1>Feedback for {html.escape(student)}</h1>"]
+        parts = [
+            f"<!doctype html><html lang='en'><meta charset='utf-8'>{title}",
+            "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}td,th{border:1px solid #999;"
+            "padding:.3rem;vertical-align:top}table{border-collapse:collapse}.flag{color:#a00}</style>",
+            f"<h1>Feedback for {html.escape(student)}</h1>",
+        ]
         for assignment, arows in rows.groupby("assignment", sort=True):
             auto = arows[arows["points"].notna()]
             parts.append(f"<h2>{html.escape(str(assignment) or 'Unrecognised file')}</h2>")
@@ -388,16 +437,20 @@ def write_reports(
             parts.append("<table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>")
             for _, r in arows.iterrows():
                 pts = "manual" if pd.isna(r["points"]) else f"{r['points']:g}"
-                parts.append(f"<tr><td>{html.escape(str(r['question']))}</td><td>{pts} / {r['max_points']:g}</td>"
-                             f"<td>{html.escape(str(r['feedback']))}</td></tr>")
+                parts.append(
+                    f"<tr><td>{html.escape(str(r['question']))}</td><td>{pts} / {r['max_points']:g}</td>"
+                    f"<td>{html.escape(str(r['feedback']))}</td></tr>"
+                )
             parts.append("</table>")
             sub = next((s for s in subs if s.student == student and s.assignment == assignment), None)
             if sub is not None and assignment in sources:
                 questions = {q.name: q for q in exercises.questions(sources[assignment])}
                 for name, answer in _manual_answers(sub, sources[assignment]).items():
-                    parts.append(f"<h3>{html.escape(name)} (manual)</h3><h4>Question and rubric</h4>"
-                                 f"<pre>{html.escape(questions[name].prompt)}</pre><h4>Answer</h4>"
-                                 f"<pre>{html.escape(answer)}</pre>")
+                    parts.append(
+                        f"<h3>{html.escape(name)} (manual)</h3><h4>Question and rubric</h4>"
+                        f"<pre>{html.escape(questions[name].prompt)}</pre><h4>Answer</h4>"
+                        f"<pre>{html.escape(answer)}</pre>"
+                    )
         parts.append("</html>")
         path = out_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', student)}.html"
         path.write_text("\n".join(parts), encoding="utf-8")
@@ -434,10 +487,12 @@ def grade(
     for name in {s.assignment for s in subs if s.assignment}:
         autograder_zip(sources[name], build_dir)
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        batches = list(pool.map(
-            lambda s: grade_submission(s, sources, timeout=timeout, cell_timeout=cell_timeout, build_dir=build_dir),
-            subs,
-        ))
+        batches = list(
+            pool.map(
+                lambda s: grade_submission(s, sources, timeout=timeout, cell_timeout=cell_timeout, build_dir=build_dir),
+                subs,
+            )
+        )
     rows = [row for batch in batches for row in batch]
     gradebook = pd.DataFrame(rows, columns=GRADEBOOK_COLUMNS)
     gradebook.to_csv(out / "gradebook.csv", index=False)
@@ -461,8 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.submissions:
         parser.error("give the folder of submissions: make grade SUBMISSIONS=<folder>")
     start = time.monotonic()
-    gradebook = grade(args.submissions, args.out, timeout=args.timeout, cell_timeout=args.cell_timeout,
-                      jobs=args.jobs)
+    gradebook = grade(args.submissions, args.out, timeout=args.timeout, cell_timeout=args.cell_timeout, jobs=args.jobs)
     out = Path(args.out) if args.out else GRADES_DIR
     n_students = gradebook["student"].nunique()
     flagged = gradebook.loc[gradebook["flag"].fillna("").str.replace("manual", "").str.strip("; ") != "", "student"]
