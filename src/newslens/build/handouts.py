@@ -70,8 +70,13 @@ def course_version(root: Path) -> str:
     from .. import __version__
 
     try:
-        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         described = out.stdout.strip() if out.returncode == 0 else ""
     except (OSError, subprocess.SubprocessError):
         described = ""
@@ -90,9 +95,14 @@ def select(course: Course, only: list[str] | None) -> None:
     if not only:
         return
     for s, group in course.handouts.items():
-        course.handouts[s] = [h for h in group
-                              if any(fnmatch.fnmatch(h.name, p) or fnmatch.fnmatch(h.key, p)
-                                     or fnmatch.fnmatch(h.source.name, p) for p in only)]
+        course.handouts[s] = [
+            h
+            for h in group
+            if any(
+                fnmatch.fnmatch(h.name, p) or fnmatch.fnmatch(h.key, p) or fnmatch.fnmatch(h.source.name, p)
+                for p in only
+            )
+        ]
         _relink(course.handouts[s])
 
 
@@ -107,6 +117,7 @@ def page_title(h: Handout, heading: str | None) -> str:
 
 
 # --- work done in the pool -------------------------------------------------------------------
+
 
 def _work(task: dict[str, Any]) -> dict[str, Any]:
     """Execute (if asked) and render one handout; never leaves a stale page behind on failure."""
@@ -138,14 +149,16 @@ def _work(task: dict[str, Any]) -> dict[str, Any]:
                 if leaks:
                     raise NotebookFailed(
                         f"{h.source.name}: the student notebook contains solution or hidden-test "
-                        f"markers ({'; '.join(leaks[:3])}); regenerate it with otter assign")
+                        f"markers ({'; '.join(leaks[:3])}); regenerate it with otter assign"
+                    )
         page, missing_alt = render_page(nb, h, task["context"])
         out_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = out_path.with_suffix(".html.tmp")
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, out_path)
-        result.update(ok=True, size=out_path.stat().st_size, missing_alt=missing_alt,
-                      seconds=time.perf_counter() - started)
+        result.update(
+            ok=True, size=out_path.stat().st_size, missing_alt=missing_alt, seconds=time.perf_counter() - started
+        )
     except NotebookFailed as err:
         out_path.unlink(missing_ok=True)  # a failed notebook keeps no page that looks current
         result["error"] = str(err)
@@ -162,11 +175,16 @@ def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
         return
     import multiprocessing as mp
 
-    # Import the heavy libraries once, before forking, so workers start warm.
-    import nbclient  # noqa: F401
-    import nbconvert  # noqa: F401
-
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    # Never plain "fork": a caller with live threads (a test process talking to kernels over zmq)
+    # can leave a forked child deadlocked on a lock held by another thread. A fork server starts
+    # clean, imports the heavy libraries once, and forks warm workers from that single-threaded state.
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(
+            ["nbclient", "nbconvert", "nbformat", "newslens.build.execute", "newslens.build.render"]
+        )
+    else:
+        ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
         futures = [pool.submit(_work, t) for t in tasks]
         for fut in as_completed(futures):
@@ -174,6 +192,7 @@ def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
 
 
 # --- the build -------------------------------------------------------------------------------
+
 
 def build_handouts(
     course_file: Path,
@@ -197,8 +216,10 @@ def build_handouts(
     if missing:
         listed = "\n".join(f"  - {h.source.relative_to(course.root)} ({h.set})" for h in missing)
         if not allow_missing:
-            raise CourseError(f"{len(missing)} notebook(s) listed in {course.course_file.name} do not exist:\n"
-                              f"{listed}\nCreate them, or build a part with --only / --allow-missing.")
+            raise CourseError(
+                f"{len(missing)} notebook(s) listed in {course.course_file.name} do not exist:\n"
+                f"{listed}\nCreate them, or build a part with --only / --allow-missing."
+            )
         log(f"WARNING: skipping {len(missing)} missing notebook(s):\n{listed}")
         for s, group in course.handouts.items():
             course.handouts[s] = [h for h in group if h.source.is_file()]
@@ -227,10 +248,20 @@ def build_handouts(
         nb = notebooks[h.key]
         out_path = out_dir / h.html_relpath
         entry = manifest.notebooks.get(h.key, {})
-        nav = [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title),
-               h.next and (h.next.name, h.next.title)]
-        task: dict[str, Any] = {"handout": h, "out_path": str(out_path), "root": root,
-                                "cache_dir": str(cache_dir), "timeout": timeout}
+        nav = [
+            h.title,
+            h.set,
+            h.minutes,
+            h.prev and (h.prev.name, h.prev.title),
+            h.next and (h.next.name, h.next.title),
+        ]
+        task: dict[str, Any] = {
+            "handout": h,
+            "out_path": str(out_path),
+            "root": root,
+            "cache_dir": str(cache_dir),
+            "timeout": timeout,
+        }
         if h.execute:
             src_hash = notebook_source_hash(nb)
             run = manifest.find_run(h.key, src_hash, env_hash, root)
@@ -247,8 +278,7 @@ def build_handouts(
             task["mode"] = "source"
         render_key = sha256_bytes(json.dumps([render_env, content, nav]).encode())
         page = entry.get("page", {})
-        if (page.get("render_key") == render_key and out_path.is_file()
-                and out_path.stat().st_size == page.get("size")):
+        if page.get("render_key") == render_key and out_path.is_file() and out_path.stat().st_size == page.get("size"):
             report.up_to_date.append(h.key)
             report.sizes[h.key] = page["size"]
             continue
@@ -262,8 +292,10 @@ def build_handouts(
             from .render import page_context  # light: nbconvert is imported lazily inside render
 
             task["context"] = page_context(h, h.title, version, build_date, root)
-        log(f"handouts: {len(tasks)} to build ({sum(t['mode'] == 'execute' for t in tasks)} to execute) "
-            f"on {min(jobs, len(tasks))} core(s)")
+        log(
+            f"handouts: {len(tasks)} to build ({sum(t['mode'] == 'execute' for t in tasks)} to execute) "
+            f"on {min(jobs, len(tasks))} core(s)"
+        )
         by_key = {t["handout"].key: t for t in tasks}
         for res in _run_tasks(tasks, jobs):
             task = by_key[res["key"]]
@@ -279,21 +311,31 @@ def build_handouts(
                     rel = _rel(Path(path), root)
                     data[rel] = manifest.file_hash(root / rel, root)
                 src_hash = pending[h.key][1]
-                exec_hash = hashlib.sha256(
-                    json.dumps([src_hash, env_hash, sorted(data.items())]).encode()).hexdigest()
-                manifest.add_run(h.key, {
-                    "source_hash": src_hash, "env_hash": env_hash, "data": data, "exec_hash": exec_hash,
-                    "executed": Path(res["exec_file"]).relative_to(cache_dir).as_posix()})
-                nav = [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title),
-                       h.next and (h.next.name, h.next.title)]
+                exec_hash = hashlib.sha256(json.dumps([src_hash, env_hash, sorted(data.items())]).encode()).hexdigest()
+                manifest.add_run(
+                    h.key,
+                    {
+                        "source_hash": src_hash,
+                        "env_hash": env_hash,
+                        "data": data,
+                        "exec_hash": exec_hash,
+                        "executed": Path(res["exec_file"]).relative_to(cache_dir).as_posix(),
+                    },
+                )
+                nav = [
+                    h.title,
+                    h.set,
+                    h.minutes,
+                    h.prev and (h.prev.name, h.prev.title),
+                    h.next and (h.next.name, h.next.title),
+                ]
                 task["render_key"] = sha256_bytes(json.dumps([render_env, exec_hash, nav]).encode())
                 report.executed.append(h.key)
                 reads = ", ".join(k for k in sorted(data) if k.startswith("data/")) or "no data files"
                 log(f"  executed {h.key} in {res['exec_seconds']:.1f} s (read {reads})")
             report.rendered.append(h.key)
             report.sizes[h.key] = res["size"]
-            manifest.notebooks.setdefault(h.key, {})["page"] = {"render_key": task["render_key"],
-                                                                "size": res["size"]}
+            manifest.notebooks.setdefault(h.key, {})["page"] = {"render_key": task["render_key"], "size": res["size"]}
             if res["missing_alt"]:
                 cells = ", ".join(str(i) for i in res["missing_alt"])
                 report.warnings.append(f"{h.key}: image(s) without alt text in cell(s) {cells}")
@@ -305,16 +347,20 @@ def build_handouts(
     if index_hash != manifest.index_hash or not index_path.is_file() or tasks:
         version = version or course_version(root)
         out_dir.mkdir(parents=True, exist_ok=True)
-        index_path.write_text(render_index(entries, "newslens: reading one news article critically",
-                                           version, build_date), encoding="utf-8")
+        index_path.write_text(
+            render_index(entries, "newslens: reading one news article critically", version, build_date),
+            encoding="utf-8",
+        )
         manifest.index_hash = index_hash
         manifest.save()
     report.sizes["index"] = index_path.stat().st_size
 
     for key, size in report.sizes.items():
         if size > MAX_BYTES:
-            report.failures.append(f"{key}: handout is {size / 1e6:.2f} MB, over the 2 MB limit "
-                                   "(lower figure dpi, or tag bulky outputs remove-output)")
+            report.failures.append(
+                f"{key}: handout is {size / 1e6:.2f} MB, over the 2 MB limit "
+                "(lower figure dpi, or tag bulky outputs remove-output)"
+            )
     report.seconds = time.perf_counter() - t0
     if report.failures:
         raise BuildFailed(_failure_text(report))
@@ -333,12 +379,15 @@ def print_summary(report: BuildReport, log: Callable[[str], None] = print) -> No
         log(f"  {size / 1024:8.1f} KB  {key}{flag}")
     for warning in report.warnings:
         log(f"WARNING: {warning}")
-    log(f"handouts: {len(report.executed)} executed, {len(report.rendered)} rendered, "
-        f"{len(report.up_to_date)} up to date, in {report.seconds:.2f} s -> {report.out_dir}")
+    log(
+        f"handouts: {len(report.executed)} executed, {len(report.rendered)} rendered, "
+        f"{len(report.up_to_date)} up to date, in {report.seconds:.2f} s -> {report.out_dir}"
+    )
 
 
-def main_handouts(course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None,
-                  allow_missing: bool) -> int:
+def main_handouts(
+    course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None, allow_missing: bool
+) -> int:
     """CLI entry: build, print sizes and totals, return the exit status."""
     try:
         report = build_handouts(course_file, only=only, sets=sets, jobs=jobs, allow_missing=allow_missing)
