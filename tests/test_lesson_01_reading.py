@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
-import nbformat
+import lesson_checks as checks
 import pytest
 
 from newslens import paths
 from newslens.data import article_blocks, load_article, load_places, load_sources
-from newslens.notebook_session import NotebookSession
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "01_reading_the_article.ipynb"
 EXERCISE_LINK = "../exercises/01_reading_the_article.ipynb"
@@ -41,16 +39,11 @@ def occurrences(cue: str, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def session():
-    start = time.perf_counter()
-    with NotebookSession(NOTEBOOK, timeout=120) as nb:
-        nb.elapsed = time.perf_counter() - start
-        yield nb
+    yield from checks.run_lesson(NOTEBOOK)
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    assert session.elapsed < 20, f"lesson 1 took {session.elapsed:.1f} s (budget 20 s)"
-    errors = [out for out in session.outputs() if out.get("output_type") == "error"]
-    assert errors == []
+    checks.assert_within_budget(session, lesson=1)
 
 
 def test_blocks_follow_the_article_and_find_its_headings(session):
@@ -159,39 +152,18 @@ KEY_TABLES = {
 
 
 def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
-    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    for cell in session.nb.cells:
-        if cell.cell_type == "code":
-            session.run(cell.source)
-    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    assert before == after
+    checks.assert_reruns_identically(session, KEY_TABLES)
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
-    assert first.startswith("# Lesson 1: Reading the article")
-    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
-        assert heading in first
-    assert "45 minutes" in first
-    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
-        assert heading in last_cells
-    assert EXERCISE_LINK in last_cells and "02_mapping_the_places.ipynb" in last_cells
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    checks.assert_opening_and_closing(
+        NOTEBOOK, 1, "Reading the article", 45, EXERCISE_LINK, next_link="02_mapping_the_places.ipynb"
+    )
+    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):
-    for cell in session.nb.cells:
-        if cell.cell_type != "code":
-            continue
-        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
-        if figures:
-            alt = cell.metadata.get("alt")
-            alts = alt if isinstance(alt, list) else [alt]
-            assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
+    checks.assert_figures_have_alt_text(session)
 
 
 def test_key_tables_are_json_serialisable(session):

@@ -7,18 +7,15 @@ checks it against the places table, the basemap layers and pyproj, computed here
 from __future__ import annotations
 
 import math
-import re
-import time
 
-import nbformat
+import lesson_checks as checks
 import numpy as np
 import pytest
 from pyproj import Geod, Transformer
 
 from newslens import paths
-from newslens.data import load_article, load_places
+from newslens.data import load_places
 from newslens.geo import area_for
-from newslens.notebook_session import NotebookSession
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb"
 EXERCISE_LINK = "../exercises/02_mapping_the_places.ipynb"
@@ -30,10 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def session():
-    start = time.perf_counter()
-    with NotebookSession(NOTEBOOK, timeout=120) as nb:
-        nb.elapsed = time.perf_counter() - start
-        yield nb
+    yield from checks.run_lesson(NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +50,7 @@ def planar_km(places, a: str, b: str, crs: str) -> float:
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    assert session.elapsed < 20, f"lesson 2 took {session.elapsed:.1f} s (budget 20 s)"
-    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+    checks.assert_within_budget(session, lesson=2)
 
 
 def test_points_are_exactly_the_rows_with_coordinates(session, places):
@@ -255,52 +248,19 @@ KEY_TABLES = {
 
 
 def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
-    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    for cell in session.nb.cells:
-        if cell.cell_type == "code":
-            session.run(cell.source)
-    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    assert before == after
+    checks.assert_reruns_identically(session, KEY_TABLES)
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
-    assert first.startswith("# Lesson 2: Mapping the places")
-    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
-        assert heading in first
-    assert "60 minutes" in first
-    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
-        assert heading in last_cells
-    assert EXERCISE_LINK in last_cells and "03_charting_the_timeline.ipynb" in last_cells
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    checks.assert_opening_and_closing(
+        NOTEBOOK, 2, "Mapping the places", 60, EXERCISE_LINK, next_link="03_charting_the_timeline.ipynb"
+    )
+    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):
-    figure_cells = 0
-    for cell in session.nb.cells:
-        if cell.cell_type != "code":
-            continue
-        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
-        if figures:
-            figure_cells += 1
-            alt = cell.metadata.get("alt")
-            alts = alt if isinstance(alt, list) else [alt]
-            assert alt and len(alts) == figures and all(len(a) > 40 for a in alts), cell.source[:80]
-    assert figure_cells >= 6
+    assert checks.assert_figures_have_alt_text(session) >= 6
 
 
 def test_italian_quotes_are_verbatim_from_the_article():
-    article = load_article("it")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    quotes = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "| Italian original |" in cell.source:
-            rows = [line for line in cell.source.splitlines() if line.startswith('| "')]
-            quotes += [re.match(r'\| "(.+?)" \|', row).group(1).replace("**", "") for row in rows]
-    assert len(quotes) >= 4
-    for quote in quotes:
-        assert quote in article, quote
+    checks.assert_italian_quotes_verbatim(NOTEBOOK, min_quotes=4)

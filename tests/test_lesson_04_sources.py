@@ -7,17 +7,14 @@ lists with urllib rather than the notebook's regular expression).
 
 from __future__ import annotations
 
-import re
-import time
 from urllib.parse import urlsplit
 
-import nbformat
+import lesson_checks as checks
 import pandas as pd
 import pytest
 
 from newslens import paths
-from newslens.data import load_article, load_claims, load_sources
-from newslens.notebook_session import NotebookSession
+from newslens.data import load_claims, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_evaluating_the_sources.ipynb"
 EXERCISE_LINK = "../exercises/04_evaluating_the_sources.ipynb"
@@ -28,10 +25,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def session():
-    start = time.perf_counter()
-    with NotebookSession(NOTEBOOK, timeout=120) as nb:
-        nb.elapsed = time.perf_counter() - start
-        yield nb
+    yield from checks.run_lesson(NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +44,7 @@ def course_grade(claim_id: str, claims: pd.DataFrame, sources: pd.DataFrame) -> 
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    assert session.elapsed < 20, f"lesson 4 took {session.elapsed:.1f} s (budget 20 s)"
-    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+    checks.assert_within_budget(session, lesson=4)
 
 
 def test_chain_runs_from_the_primary_source_to_the_article(session, sources):
@@ -155,11 +148,7 @@ def test_static_examples_are_the_claims_furthest_from_the_diagonal(session, clai
 
 
 def test_grading_callback_is_quick(session, claims):
-    printed = session.run(
-        "import time as _time\n_t = _time.process_time()\n"
-        f"claim_picker.value = '{claims.index[1]}'\nprint(_time.process_time() - _t)"
-    )
-    seconds = float(printed.strip().splitlines()[-1])
+    seconds = checks.callback_cpu_seconds(session, f"claim_picker.value = '{claims.index[1]}'")
     assert seconds < 0.5, f"the grading callback used {seconds:.2f} s of CPU"
 
 
@@ -174,47 +163,19 @@ KEY_TABLES = {
 
 
 def test_running_again_in_the_same_kernel_gives_the_same_results(session):
-    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    for cell in session.nb.cells:
-        if cell.cell_type == "code":
-            session.run(cell.source)
-    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    assert before == after
+    checks.assert_reruns_identically(session, KEY_TABLES)
 
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
-    assert first.startswith("# Lesson 4: Evaluating the sources")
-    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
-        assert heading in first
-    assert "60 minutes" in first
-    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
-        assert heading in last_cells
-    assert EXERCISE_LINK in last_cells and "05_putting_it_together.ipynb" in last_cells
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+    checks.assert_opening_and_closing(
+        NOTEBOOK, 4, "Evaluating the sources", 60, EXERCISE_LINK, next_link="05_putting_it_together.ipynb"
+    )
+    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):
-    for cell in session.nb.cells:
-        if cell.cell_type != "code":
-            continue
-        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
-        draws = "plt.show()" in cell.source
-        if figures or draws:
-            alt = cell.metadata.get("alt")
-            alts = alt if isinstance(alt, list) else [alt]
-            assert alt and all(len(a) > 40 for a in alts), cell.source[:80]
-            assert not figures or len(alts) == figures, cell.source[:80]
+    checks.assert_figures_have_alt_text(session)
 
 
 def test_italian_quotes_in_the_prose_are_verbatim_spans_of_the_article():
-    text = load_article("it")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    quotes = re.findall(r'^\| "([^"]+)" \|', prose, flags=re.M) + re.findall(r'IT: "([^"]+)"', prose)
-    assert len(quotes) >= 8
-    missing = [q for q in quotes if q not in text]
-    assert not missing, f"not word for word in data/article/it.txt: {missing}"
+    checks.assert_italian_quotes_verbatim(NOTEBOOK, min_quotes=8)

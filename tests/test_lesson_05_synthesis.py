@@ -7,16 +7,14 @@ table order are re-derived here from the tables, from pyproj and from data/datap
 from __future__ import annotations
 
 import json
-import time
 
-import nbformat
+import lesson_checks as checks
 import pandas as pd
 import pytest
 from pyproj import Transformer
 
 from newslens import paths
 from newslens.data import load_claims, load_events, load_places, load_sources
-from newslens.notebook_session import NotebookSession
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb"
 EXERCISE_LINK = "../exercises/05_putting_it_together.ipynb"
@@ -26,10 +24,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def session():
-    start = time.perf_counter()
-    with NotebookSession(NOTEBOOK, timeout=120) as nb:
-        nb.elapsed = time.perf_counter() - start
-        yield nb
+    yield from checks.run_lesson(NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +38,7 @@ def evidence() -> pd.DataFrame:
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    assert session.elapsed < 20, f"lesson 5 took {session.elapsed:.1f} s (budget 20 s)"
-    assert [out for out in session.outputs() if out.get("output_type") == "error"] == []
+    checks.assert_within_budget(session, lesson=5)
 
 
 def test_evidence_table_keeps_every_claim_once_with_its_links(session, evidence):
@@ -160,11 +154,7 @@ def test_workflow_fills_tables_in_foreign_key_order(session):
 
 
 def test_explorer_callback_is_quick(session):
-    printed = session.run(
-        "import time as _time\n_t = _time.process_time()\n"
-        "credibility_range.value = (2, 4)\nprint(_time.process_time() - _t)"
-    )
-    seconds = float(printed.strip().splitlines()[-1])
+    seconds = checks.callback_cpu_seconds(session, "credibility_range.value = (2, 4)")
     assert seconds < 0.5, f"the explorer callback used {seconds:.2f} s of CPU"
 
 
@@ -179,37 +169,13 @@ KEY_TABLES = {
 
 
 def test_running_again_in_the_same_kernel_gives_the_same_results(session):
-    before = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    for cell in session.nb.cells:
-        if cell.cell_type == "code":
-            session.run(cell.source)
-    after = {name: session.json(expr) for name, expr in KEY_TABLES.items()}
-    assert before == after
+    checks.assert_reruns_identically(session, KEY_TABLES)
 
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    first, last_cells = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-3:])
-    assert first.startswith("# Lesson 5: Putting it together")
-    for heading in ["## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits"]:
-        assert heading in first
-    assert "45 minutes" in first
-    for heading in ["## Summary", "## Key points", "## Practise and continue"]:
-        assert heading in last_cells
-    assert EXERCISE_LINK in last_cells
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert sum("bench-widget" in c.metadata.get("tags", []) for c in code) == 1
+    checks.assert_opening_and_closing(NOTEBOOK, 5, "Putting it together", 45, EXERCISE_LINK, next_link=None)
+    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):
-    for cell in session.nb.cells:
-        if cell.cell_type != "code":
-            continue
-        figures = sum("image/png" in out.get("data", {}) for out in cell.outputs)
-        draws = "plt.show()" in cell.source or "savefig" in cell.source
-        if figures or draws:
-            alt = cell.metadata.get("alt")
-            alts = alt if isinstance(alt, list) else [alt]
-            assert alt and all(len(a) > 40 for a in alts), cell.source[:80]
-            assert not figures or len(alts) == figures, cell.source[:80]
+    checks.assert_figures_have_alt_text(session)
