@@ -20,8 +20,14 @@ from .execute import BENCH_TAG, WIDGET_STATE, WIDGET_VIEW
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 #: Lines that must never reach a student's page (otter-grader's solution and hidden-test markers).
-SOLUTION_MARKERS = ("# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION", "# HIDDEN", "# BEGIN TESTS",
-                    "# BEGIN HIDDEN TESTS")
+SOLUTION_MARKERS = (
+    "# BEGIN SOLUTION",
+    "# END SOLUTION",
+    "# SOLUTION",
+    "# HIDDEN",
+    "# BEGIN TESTS",
+    "# BEGIN HIDDEN TESTS",
+)
 
 
 def add_alt_text(nb: Any) -> list[int]:
@@ -144,6 +150,7 @@ def table_of_contents(body: str) -> str:
 
 def page_context(h: Handout, title: str, version: str, build_date: str, root: Path) -> dict[str, Any]:
     """What the template needs beyond the notebook: title, navigation, footer facts."""
+
     def link(other: Handout | None) -> dict[str, str] | None:
         if other is None:
             return None
@@ -170,7 +177,22 @@ def render_page(nb: Any, h: Handout, context: dict[str, Any]) -> tuple[str, list
     prepare(nb, h.execute)
     missing_alt = add_alt_text(nb)
     body, _ = _exporter().from_notebook_node(nb, resources={"newslens": context})
-    return place_toc(mark_sections(body)), missing_alt
+    return mark_bare_urls(place_toc(mark_sections(body))), missing_alt
+
+
+_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>([^<]*)</a>')
+
+
+def mark_bare_urls(body: str) -> str:
+    """Class ``nl-bare-url`` on links whose text is their address: print must not repeat it."""
+
+    def mark(match: re.Match[str]) -> str:
+        href, attrs, text = match.groups()
+        if html.unescape(text).strip().rstrip("/") != html.unescape(href).rstrip("/"):
+            return match.group(0)
+        return f'<a class="nl-bare-url" href="{href}"{attrs}>{text}</a>'
+
+    return _LINK.sub(mark, body)
 
 
 _CELL = re.compile(r'<div\b[^>]*\bclass="jp-Cell[ "]')
@@ -188,7 +210,7 @@ def place_toc(body: str) -> str:
         main = body.find("<main>")
         at = main + len("<main>") if main >= 0 else 0
         return body[:at] + toc + body[at:]
-    return body[:after.start()] + toc + body[after.start():]
+    return body[: after.start()] + toc + body[after.start() :]
 
 
 def mark_sections(body: str) -> str:

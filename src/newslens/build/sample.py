@@ -62,7 +62,7 @@ def make_sample_course(root: Path) -> Path:
     _write(root / "notebooks" / "01_alpha.ipynb", notebook([
         _md("# Alpha lesson\n\nA tiny lesson.\n\n## Learning objectives\n\n- Read a table\n"
             "- Draw a figure\n"),
-        _md("## Reading\n\nSee [the source](https://example.org/source) for details."),
+        _md("## Reading\n\nSee [the source](https://example.org/source) for details, or the bare address https://example.org/bare."),
         _code("from newslens.paths import TABLES_DIR\n"
               "rows = (TABLES_DIR / 'alpha.csv').read_text().splitlines()\nprint(len(rows), 'rows')"),
         _code("print('VISIBLE_' + 'OUTPUT_RI')  # SECRET_INPUT_RI", tags=["remove-input"]),
