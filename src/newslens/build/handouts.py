@@ -191,6 +191,11 @@ def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
             yield fut.result()
 
 
+def _nav_key(h: Any) -> list[Any]:
+    """What of a page depends on its neighbours: a change here re-renders it without re-executing."""
+    return [h.title, h.set, h.minutes, h.prev and (h.prev.name, h.prev.title), h.next and (h.next.name, h.next.title)]
+
+
 # --- the build -------------------------------------------------------------------------------
 
 
@@ -248,13 +253,7 @@ def build_handouts(
         nb = notebooks[h.key]
         out_path = out_dir / h.html_relpath
         entry = manifest.notebooks.get(h.key, {})
-        nav = [
-            h.title,
-            h.set,
-            h.minutes,
-            h.prev and (h.prev.name, h.prev.title),
-            h.next and (h.next.name, h.next.title),
-        ]
+        nav = _nav_key(h)
         task: dict[str, Any] = {
             "handout": h,
             "out_path": str(out_path),
@@ -322,13 +321,7 @@ def build_handouts(
                         "executed": Path(res["exec_file"]).relative_to(cache_dir).as_posix(),
                     },
                 )
-                nav = [
-                    h.title,
-                    h.set,
-                    h.minutes,
-                    h.prev and (h.prev.name, h.prev.title),
-                    h.next and (h.next.name, h.next.title),
-                ]
+                nav = _nav_key(h)
                 task["render_key"] = sha256_bytes(json.dumps([render_env, exec_hash, nav]).encode())
                 report.executed.append(h.key)
                 reads = ", ".join(k for k in sorted(data) if k.startswith("data/")) or "no data files"
