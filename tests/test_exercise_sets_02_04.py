@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 
+import exercise_checks
 import pytest
 
 from newslens import exercises, paths
@@ -188,10 +189,7 @@ def test_unanswered_copy_runs_and_every_check_says_not_answered(
 ) -> None:
     with _session(stem, "exercises", tmp_path_factory) as session:  # raises if any cell fails
         for question in (q for q in exercises.questions(_source(stem)) if not q.manual):
-            out = session.run(f"r = grader.check({question.name!r})\nprint(r.passed_all)\nprint(repr(r))")
-            passed, _, report = out.partition("\n")
-            assert passed == "False", f"{stem}/{question.name} passes when unanswered"
-            assert "Not answered yet" in report, f"{stem}/{question.name} does not say 'Not answered yet':\n{report}"
+            exercise_checks.assert_not_answered(session, stem, question.name)
 
 
 @pytest.mark.slow
@@ -201,15 +199,6 @@ def test_solution_passes_and_each_wrong_answer_gets_its_own_message(
 ) -> None:
     with _session(stem, "solutions", tmp_path_factory) as session:
         for question, mistakes in WRONG_ANSWERS[stem].items():
-            ok = session.run(f"print(grader.check({question!r}).passed_all)").strip()
-            assert ok == "True", f"{stem}/{question}: the solution does not pass"
+            exercise_checks.assert_solution_passes(session, stem, question)
             for wrong, words in mistakes:
-                out = session.run(
-                    f"_saved = dict(globals())\n{wrong}\n_r = grader.check({question!r})\n"
-                    "print(_r.passed_all)\nprint(repr(_r))\n"
-                    # put the correct answers back for the next mistake
-                    "globals().update(_saved)"
-                )
-                passed, _, report = out.partition("\n")
-                assert passed == "False", f"{stem}/{question}: the wrong answer {wrong!r} passes"
-                assert words in report, f"{stem}/{question}: expected feedback with {words!r}, got:\n{report}"
+                exercise_checks.assert_mistake_rejected(session, stem, question, wrong, words)

@@ -10,6 +10,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import exercise_checks
 import nbformat
 import pytest
 
@@ -140,10 +141,7 @@ def unanswered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 def test_unanswered_notebook_runs_and_every_check_says_not_answered(unanswered) -> None:
     stem, session = unanswered
     for question in (q for q in exercises.questions(_by_stem(stem)) if not q.manual):
-        out = session.run(f"r = grader.check({question.name!r})\nprint(r.passed_all)\nprint(repr(r))")
-        passed, _, report = out.partition("\n")
-        assert passed == "False", f"{stem}/{question.name} passes when unanswered"
-        assert "Not answered yet" in report, f"{stem}/{question.name} does not say 'Not answered yet':\n{report}"
+        exercise_checks.assert_not_answered(session, stem, question.name)
 
 
 @pytest.fixture(scope="module", params=OWN_SETS)
@@ -160,17 +158,8 @@ def answered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 def test_solution_passes_and_each_wrong_answer_gets_its_own_message(answered) -> None:
     stem, session = answered
     for question, (wrong, words) in WRONG_ANSWERS[stem].items():
-        ok = session.run(f"print(grader.check({question!r}).passed_all)").strip()
-        assert ok == "True", f"{stem}/{question}: the solution does not pass"
-        out = session.run(
-            f"_saved = dict(globals())\n{wrong}\n_r = grader.check({question!r})\n"
-            "print(_r.passed_all)\nprint(repr(_r))\n"
-            # put the correct answers back for the next question
-            "globals().update(_saved)"
-        )
-        passed, _, report = out.partition("\n")
-        assert passed == "False", f"{stem}/{question}: the wrong answer {wrong!r} passes"
-        assert words in report, f"{stem}/{question}: expected feedback with {words!r}, got:\n{report}"
+        exercise_checks.assert_solution_passes(session, stem, question)
+        exercise_checks.assert_mistake_rejected(session, stem, question, wrong, words)
 
 
 def test_start_copies_and_never_overwrites(tmp_path: Path) -> None:
