@@ -70,6 +70,11 @@ def required_distributions() -> list[str]:
     return names
 
 
+def imported_modules() -> list[str]:
+    """Import names of the course's packages that notebooks import (the tools excluded)."""
+    return [_IMPORT_NAMES.get(d, d.replace("-", "_")) for d in required_distributions() if d not in _TOOLS]
+
+
 def check_packages() -> list[CheckResult]:
     """Import every package the course's notebooks import; check that the tools running them are installed.
 

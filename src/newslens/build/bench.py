@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Any
 
 _MARK = "NEWSLENS-BENCH-WIDGET "
-FLOOR_IMPORTS = "import pandas, geopandas, matplotlib, matplotlib.pyplot, ipywidgets, newslens"
+
+
+def floor_imports() -> str:
+    """The floor's one cell: import every package the course's notebooks import (pyproject's dependencies
+    less the tools that run notebooks, the same list the setup check imports), plus pyplot and newslens."""
+    from ..setup_check import imported_modules
+
+    return "import " + ", ".join([*imported_modules(), "matplotlib.pyplot", "newslens.data", "newslens.geo"])
 
 
 def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: str | None = None) -> dict:
@@ -83,7 +90,7 @@ def _floor(notebooks: list[Path], root: Path) -> float:
     total = 0.0
     for _ in notebooks:
         ipc = tempfile.mkdtemp(prefix="nlk-")
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_IMPORTS)])
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(floor_imports())])
         km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc, "k"))
         start = time.perf_counter()
         NotebookClient(nb, km=km, timeout=300, kernel_name="python3").execute(env=kernel_env(root))
