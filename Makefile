@@ -44,8 +44,11 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/00_setup_check.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) notebooks/00_setup_check.ipynb
 
 exercises: $(STAMP)
 	$(PY) -m newslens exercises
