@@ -147,3 +147,18 @@ def test_solution_markers_in_a_student_notebook_fail_the_build(tmp_path):
     with pytest.raises(BuildFailed, match="01_alpha"):
         build_handouts(course_file, sets=("exercises",), log=lambda _: None)
     assert not (tmp_path / "build" / "handouts" / "exercises" / "01_alpha.html").exists()
+
+
+def test_objectives_read_as_plain_text_but_code_keeps_its_characters():
+    from newslens.build.course import learning_objectives
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": "# T\n\n## Learning objectives\n\n- use `points_from_xy` on **real** data, *twice*\n"
+                "- read [the docs](https://example.org)\n\n## Next\n- not an objective",
+            }
+        ]
+    }
+    assert learning_objectives(nb) == ["use points_from_xy on real data, twice", "read the docs"]

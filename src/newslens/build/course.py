@@ -141,9 +141,17 @@ def notebook_title(nb: dict) -> str | None:
 
 
 def _plain(md: str) -> str:
-    """Drop the commonest inline markdown so a heading reads as text."""
+    """Drop the commonest inline markdown so a heading reads as text; code spans keep their characters
+    (``points_from_xy`` must not lose its underscores)."""
     md = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", md)
-    return re.sub(r"[*_`]", "", md).strip()
+    pieces = []
+    for piece in re.split(r"(`[^`]*`)", md):
+        if len(piece) >= 2 and piece[0] == piece[-1] == "`":
+            pieces.append(piece[1:-1])
+            continue
+        piece = re.sub(r"(\*\*|__)(.+?)\1", r"\2", piece)
+        pieces.append(re.sub(r"(?<!\w)([*_])(?!\s)(.+?)(?<!\s)\1(?!\w)", r"\2", piece))
+    return "".join(pieces).strip()
 
 
 def learning_objectives(nb: dict) -> list[str]:
