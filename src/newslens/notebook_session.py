@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from .kernels import kernel_manager
 
 
 class NotebookSession:
@@ -45,10 +46,7 @@ class NotebookSession:
         env_backend = os.environ.get("MPLBACKEND")
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         try:
-            # Unix sockets rather than TCP ports: many kernels start at once in a parallel test run, and
-            # TCP port picking can collide; pytest-socket has nothing to block either.
-            ipc_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="nlk-"))
-            km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc_dir, "k"))
+            km = self._stack.enter_context(kernel_manager())
             self.client = NotebookClient(
                 self.nb, km=km, timeout=self.timeout, kernel_name="python3", resources={"metadata": {"path": cwd}}
             )

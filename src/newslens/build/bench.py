@@ -82,20 +82,18 @@ def _cli(course_file: Path, extra: list[str]) -> tuple[float, subprocess.Complet
 def _floor(notebooks: list[Path], root: Path) -> float:
     """Seconds to start a kernel, import the course's packages and stop, summed over notebooks."""
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from ..kernels import kernel_manager
     from nbclient import NotebookClient
 
     from .execute import kernel_env
 
     total = 0.0
     for _ in notebooks:
-        ipc = tempfile.mkdtemp(prefix="nlk-")
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(floor_imports())])
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc, "k"))
-        start = time.perf_counter()
-        NotebookClient(nb, km=km, timeout=300, kernel_name="python3").execute(env=kernel_env(root))
-        total += time.perf_counter() - start
-        shutil.rmtree(ipc, ignore_errors=True)
+        with kernel_manager() as km:
+            start = time.perf_counter()
+            NotebookClient(nb, km=km, timeout=300, kernel_name="python3").execute(env=kernel_env(root))
+            total += time.perf_counter() - start
     return total
 
 
@@ -119,7 +117,7 @@ def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]
 def _widgets(lessons: list[Any], root: Path) -> list[dict]:
     """Run each lesson that has ``bench-widget`` cells, those cells last; collect their timings."""
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from ..kernels import kernel_manager
     from nbclient import NotebookClient
 
     from .execute import BENCH_TAG, kernel_env
@@ -131,16 +129,14 @@ def _widgets(lessons: list[Any], root: Path) -> list[dict]:
         if not bench:
             continue
         nb.cells = [c for c in nb.cells if c not in bench] + bench
-        ipc = tempfile.mkdtemp(prefix="nlk-")
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc, "k"))
         try:
-            NotebookClient(nb, km=km, timeout=600, kernel_name="python3",
-                           resources={"metadata": {"path": str(h.source.parent)}}).execute(env=kernel_env(root))
+            with kernel_manager() as km:
+                NotebookClient(
+                    nb, km=km, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(h.source.parent)}}
+                ).execute(env=kernel_env(root))
         except Exception as err:  # report and go on: one broken lesson should not hide the others
             results.append({"lesson": h.name, "error": f"{type(err).__name__}: {str(err)[-300:]}"})
             continue
-        finally:
-            shutil.rmtree(ipc, ignore_errors=True)
         for cell in bench:
             for out in cell.get("outputs", []):
                 for line in out.get("text", "").splitlines():

@@ -144,7 +144,7 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     Raises :class:`NotebookFailed` with a message naming the notebook and the failing cell.
     """
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from ..kernels import kernel_manager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -154,21 +154,17 @@ def execute_notebook(path: Path, root: Path, timeout: int = 600) -> ExecutionRes
     setup = nbformat.v4.new_code_cell(f"DATA_DIR = {str(data_dir)!r}\n{_SETUP}\ndel DATA_DIR\n")
     teardown = nbformat.v4.new_code_cell(_TEARDOWN)
     nb.cells = [setup, *nb.cells, teardown]
-    # Unix-socket transport: no TCP port, no "unencrypted TCP" warning, nothing pytest-socket blocks.
-    ipc_dir = tempfile.mkdtemp(prefix="nlk-")
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(ipc_dir, "k"))
-    client = NotebookClient(
-        nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False,
-        store_widget_state=True,  # nbclient needs it for Output widgets; clean_outputs drops it
-        record_timing=False, resources={"metadata": {"path": str(path.parent)}},
-    )
-    try:
-        client.execute(env=kernel_env(root))
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-        first_line = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
-        raise NotebookFailed(failure_message(path, root, nb, 1, first_line)) from None
-    finally:
-        shutil.rmtree(ipc_dir, ignore_errors=True)
+    with kernel_manager() as km:
+        client = NotebookClient(
+            nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False,
+            store_widget_state=True,  # nbclient needs it for Output widgets; clean_outputs drops it
+            record_timing=False, resources={"metadata": {"path": str(path.parent)}},
+        )
+        try:
+            client.execute(env=kernel_env(root))
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+            first_line = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+            raise NotebookFailed(failure_message(path, root, nb, 1, first_line)) from None
     reads: list[str] = []
     for out in teardown.outputs:
         for line in out.get("text", "").splitlines():
