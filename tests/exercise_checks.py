@@ -6,7 +6,17 @@ asks otter's ``grader.check`` in that kernel, and asserts what a student would s
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from newslens.notebook_session import NotebookSession
+
+
+def executed_copy(notebook: Path, work: Path) -> NotebookSession:
+    """A session that runs a copy of ``notebook`` in the empty folder ``work``, as otter's grader does:
+    the notebook must then find data/ through newslens alone."""
+    shutil.copy(notebook, work)
+    return NotebookSession(work / notebook.name, cwd=str(work))
 
 
 def check(session: NotebookSession, question: str, setup: str = "") -> tuple[bool, str]:

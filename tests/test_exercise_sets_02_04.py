@@ -8,13 +8,10 @@ each real student mistake listed below is rejected with the message written for 
 
 from __future__ import annotations
 
-import shutil
-
 import exercise_checks
 import pytest
 
 from newslens import exercises, paths
-from newslens.notebook_session import NotebookSession
 
 SETS = ["02_mapping_the_places", "03_charting_the_timeline", "04_evaluating_the_sources"]
 
@@ -177,9 +174,9 @@ def test_manual_questions_show_their_rubric(stem: str) -> None:
 
 def _session(stem: str, folder: str, tmp_path_factory: pytest.TempPathFactory):
     # A fresh folder, as otter's grader uses: the notebooks must find data/ through newslens alone.
-    work = tmp_path_factory.mktemp(f"{folder}-{stem}")
-    shutil.copy(paths.REPO_ROOT / folder / f"{stem}.ipynb", work)
-    return NotebookSession(work / f"{stem}.ipynb", cwd=str(work))
+    return exercise_checks.executed_copy(
+        paths.REPO_ROOT / folder / f"{stem}.ipynb", tmp_path_factory.mktemp(f"{folder}-{stem}")
+    )
 
 
 @pytest.mark.slow

@@ -6,7 +6,6 @@ leak). Executing notebooks is the slow part, so each set is generated once per s
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import nbformat
 import pytest
 
 from newslens import exercises, paths, workspace
-from newslens.notebook_session import NotebookSession
 
 SOURCES = exercises.source_notebooks()
 OWN_SETS = ["01_reading_the_article", "05_putting_it_together"]
@@ -132,8 +130,7 @@ def unanswered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     """The student copy of a set, executed top to bottom in a fresh folder (raises if a cell fails)."""
     stem = request.param
     work = tmp_path_factory.mktemp(f"unanswered-{stem}")
-    shutil.copy(paths.EXERCISES_DIR / f"{stem}.ipynb", work)
-    with NotebookSession(work / f"{stem}.ipynb", cwd=str(work)) as session:
+    with exercise_checks.executed_copy(paths.EXERCISES_DIR / f"{stem}.ipynb", work) as session:
         yield stem, session
 
 
@@ -149,8 +146,7 @@ def answered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     """The complete (solution) copy of a set, executed in a fresh folder."""
     stem = request.param
     work = tmp_path_factory.mktemp(f"answered-{stem}")
-    shutil.copy(paths.SOLUTIONS_DIR / f"{stem}.ipynb", work)
-    with NotebookSession(work / f"{stem}.ipynb", cwd=str(work)) as session:
+    with exercise_checks.executed_copy(paths.SOLUTIONS_DIR / f"{stem}.ipynb", work) as session:
         yield stem, session
 
 
