@@ -97,6 +97,10 @@ def _floor(notebooks: list[Path], root: Path) -> float:
     return total
 
 
+#: Seconds one plain ``jupyter nbconvert --execute`` may take before the bench gives up on it.
+PLAIN_TIMEOUT = 300
+
+
 def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]]:
     """The plain way: one ``jupyter nbconvert`` per notebook, one after the other."""
     from .execute import kernel_env
@@ -108,7 +112,14 @@ def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]
         cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(out / h.set)]
         if h.execute:
             cmd.insert(4, "--execute")
-        proc = subprocess.run([*cmd, str(h.source)], capture_output=True, text=True, env=env, check=False)
+        try:
+            # A bound, so that one execution stuck on a silent kernel is reported instead of stalling the bench.
+            proc = subprocess.run(
+                [*cmd, str(h.source)], capture_output=True, text=True, env=env, check=False, timeout=PLAIN_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            errors.append(f"{h.key}: no result after {PLAIN_TIMEOUT} s")
+            continue
         if proc.returncode:
             errors.append(f"{h.key}: {proc.stderr.strip().splitlines()[-1:]}")
     return time.perf_counter() - start, errors
