@@ -103,13 +103,15 @@ PLAIN_TIMEOUT = 300
 
 def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]]:
     """The plain way: one ``jupyter nbconvert`` per notebook, one after the other."""
-    from .execute import kernel_env
+    from .execute import BENCH_TAG, kernel_env
 
     env = kernel_env(root)
     errors = []
     start = time.perf_counter()
     for h in handouts:
         cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(out / h.set)]
+        # The same work as the build, which never runs the bench's own widget-timing cell.
+        cmd += ["--TagRemovePreprocessor.enabled=True", f"--TagRemovePreprocessor.remove_cell_tags={BENCH_TAG}"]
         if h.execute:
             cmd.insert(4, "--execute")
         try:
