@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
-import re
 import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from packaging.requirements import Requirement
 
 MIN_PYTHON = (3, 10)
 
@@ -55,24 +56,24 @@ def check_python() -> CheckResult:
 
 
 def required_distributions() -> list[str]:
-    """The course's runtime dependencies, as declared in pyproject.toml (read from installed metadata)."""
-    requirements = importlib.metadata.requires("newslens") or []
+    """The course's runtime dependencies that apply to this Python, as declared in pyproject.toml
+    (read from the installed package's metadata; the test tools of the ``dev`` extra are left out)."""
     names = []
-    for requirement in requirements:
-        if "extra ==" in requirement:
-            continue  # test tools, not needed to follow the course
-        marker_ok = True
-        if ";" in requirement:
-            marker = requirement.split(";", 1)[1]
-            marker_ok = "python_version < '3.11'" not in marker.replace('"', "'") or sys.version_info < (3, 11)
-        if marker_ok:
-            names.append(re.split(r"[ <>=!~;\[]", requirement, maxsplit=1)[0])
+    for line in importlib.metadata.requires("newslens") or []:
+        requirement = Requirement(line)
+        # Evaluating the marker with no extra drops the dev tools and keeps e.g. tomli only on Python 3.10.
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            names.append(requirement.name)
     return names
+
+
+def _import_name(dist: str) -> str:
+    return _IMPORT_NAMES.get(dist, dist.replace("-", "_"))
 
 
 def imported_modules() -> list[str]:
     """Import names of the course's packages that notebooks import (the tools excluded)."""
-    return [_IMPORT_NAMES.get(d, d.replace("-", "_")) for d in required_distributions() if d not in _TOOLS]
+    return [_import_name(d) for d in required_distributions() if d not in _TOOLS]
 
 
 def check_packages() -> list[CheckResult]:
@@ -83,7 +84,7 @@ def check_packages() -> list[CheckResult]:
     """
     results = []
     for dist in required_distributions():
-        module = _IMPORT_NAMES.get(dist, dist.replace("-", "_"))
+        module = _import_name(dist)
         try:
             version = importlib.metadata.version(dist)
             if dist in _TOOLS:
