@@ -48,13 +48,19 @@ def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: 
     """Set ``widget.<attr>`` to each of ``values`` and time each callback (ms); print the result.
 
     ipywidgets calls observers synchronously when a trait changes, so the time of the assignment
-    is the time the callback takes to recompute and redraw its output.
+    is the time the callback takes to recompute and redraw its output. The widget gets its value back
+    afterwards: in JupyterLab a student's "Run All" runs this cell too, and a measurement must not
+    leave the lesson's widget showing whatever value was timed last.
     """
+    original = getattr(widget, attr)
     times = []
-    for value in values:
-        start = time.perf_counter()
-        setattr(widget, attr, value)
-        times.append((time.perf_counter() - start) * 1000)
+    try:
+        for value in values:
+            start = time.perf_counter()
+            setattr(widget, attr, value)
+            times.append((time.perf_counter() - start) * 1000)
+    finally:
+        setattr(widget, attr, original)
     if not times:
         raise ValueError("time_widget needs at least one value")
     result = {"label": label or type(widget).__name__, "n": len(times),

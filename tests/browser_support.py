@@ -1,0 +1,370 @@
+"""Driving the course in a real browser: Debian's Chromium through Playwright, and a real JupyterLab.
+
+Shared by tests/test_browser_lab.py (notebooks run through the JupyterLab UI), tests/test_browser_handouts.py
+(the HTML handouts opened from disk) and tests/test_print.py. Playwright drives the system's Chromium
+(never a downloaded browser) with an empty profile and the flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newslens import paths
+
+SCREENS_DIR = paths.BUILD_DIR / "screens"
+
+# No background traffic (updates, sync, field trials, QUIC probes): on a closed network each of these
+# would be a refused connection, and on an open one a request nobody asked for.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+
+
+def require_tool(*names: str) -> list[str]:
+    """The full paths of ``names``; skip the test if one is missing, or fail under ``CI`` (.ci/run installs them)."""
+    found = [shutil.which(name) for name in names]
+    missing = [name for name, path in zip(names, found, strict=True) if path is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed (Debian packages chromium / poppler-utils)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; .ci/run installs them, so under CI this is a failure, not a skip")
+        pytest.skip(message)
+    return found  # type: ignore[return-value]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's headless Chromium under Playwright, with an empty profile and no background networking."""
+    (chromium,) = require_tool("chromium")
+    return playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# JupyterLab settings for the test server, in a settings folder of its own so a user's settings
+# cannot change what the tests see. Every cell stays in the page (no windowing), so the tests can
+# read each cell's outputs; nothing is saved behind the tests' back; no news or update checks.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+@dataclass
+class LabServer:
+    """A ``jupyter lab`` on a free loopback port with a token, serving a copy of the course's notebooks.
+
+    The notebooks are copied into ``workdir/course`` first: running them must not write outputs,
+    checkpoints or otter logs into the repository.
+    """
+
+    workdir: Path
+    folders: tuple[str, ...] = ("notebooks", "exercises")
+    token: str = field(default_factory=lambda: os.urandom(16).hex())
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.workdir / "course"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "jupyter-lab.log"
+
+    def start(self, timeout: float = 90) -> LabServer:
+        for folder in self.folders:
+            shutil.copytree(paths.REPO_ROOT / folder, self.root / folder)
+        settings = self.workdir / "settings"
+        for relpath, values in LAB_SETTINGS.items():
+            target = settings / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(values), encoding="utf-8")
+        env = {
+            **os.environ,
+            "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
+            "JUPYTER_CONFIG_DIR": str(self.workdir / "config"),  # no user-level server or lab config
+            "NEWSLENS_ROOT": str(paths.REPO_ROOT),  # the copies read the course's own data/
+        }
+        self.port = free_port()
+        command = [
+            str(Path(sys.executable).with_name("jupyter-lab")),
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the tests read kernel and cell state
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")
+        log = self.log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.root)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with code {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s:\n{self.log_tail()}")
+
+    def url(self, path: str) -> str:
+        separator = "&" if "?" in path else "?"
+        return f"http://127.0.0.1:{self.port}/{path}{separator}token={self.token}"
+
+    def notebook_url(self, relpath: str, workspace: str) -> str:
+        # A workspace of its own, reset: the page opens this notebook alone, not the ones opened before it.
+        return self.url(f"lab/workspaces/{workspace}/tree/{relpath}?reset")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+# --- A notebook open in JupyterLab ------------------------------------------------------------------
+
+# Each snippet takes the notebook's path and finds its panel among the main area's widgets.
+_PANEL = """
+const panelOf = (path) => {
+  for (const widget of window.jupyterapp.shell.widgets('main')) {
+    if (widget.context && widget.context.path === path && widget.content && widget.content.model) return widget;
+  }
+  return null;
+};
+"""
+
+# Opened: the notebook's kernel is up and idle, or JupyterLab is asking something (a kernel picker
+# when the notebook names a kernel that does not exist, an error dialog).
+_OPENED = (
+    _PANEL
+    + """
+(path) => {
+  const dialog = document.querySelector('.jp-Dialog');
+  if (dialog) return {dialog: dialog.innerText.trim()};
+  if (!window.jupyterapp) return false;
+  const panel = panelOf(path);
+  const kernel = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  const spec = panel.content.model.getMetadata('kernelspec') || {};
+  return {kernel: kernel.name, wanted: spec.name || null};
+}
+"""
+)
+
+# Finished: the kernel is idle, no cell is queued or running, and either every code cell has run or
+# one raised (JupyterLab stops a run-all at the first error).
+_FINISHED = (
+    _PANEL
+    + """
+(path) => {
+  const panel = panelOf(path);
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status === 'dead') return {dead: true};
+  if (kernel.status !== 'idle') return false;
+  const cells = panel.content.model.cells;
+  let notRun = 0, raised = false;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type !== 'code') continue;
+    if (cell.executionState === 'running') return false;
+    if (!cell.executionCount) notRun++;
+    if (cell.outputs.toJSON().some((o) => o.output_type === 'error')) raised = true;
+  }
+  return (notRun === 0 || raised) ? {dead: false} : false;
+}
+"""
+)
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# What ipywidgets shows instead of a widget it could not render.
+UNRENDERED_TEXTS = ("Loading widget", "Error displaying widget", "model not found", "Failed to load model")
+
+# One entry per code cell: its index in the notebook, source, execution count, errors, and for each
+# widget-view output in the model whether the page shows a rendered widget for it.
+_REPORT = (
+    _PANEL
+    + """
+([path, widgetMime, badTexts]) => {
+  const panel = panelOf(path);
+  const report = [];
+  panel.content.widgets.forEach((cellWidget, index) => {
+    cellWidget.node.dataset.nlCell = String(index);  // lets a test find the cell's node by its index
+    const model = cellWidget.model;
+    if (model.type !== 'code') return;
+    const outputs = model.outputs.toJSON();
+    const children = cellWidget.outputArea.widgets;
+    const widgets = [];
+    outputs.forEach((output, j) => {
+      if (!(output.data && output.data[widgetMime])) return;
+      const node = children[j] ? children[j].node : null;
+      const text = node ? node.innerText : '';
+      widgets.push({
+        rendered: Boolean(node && node.querySelector('.jupyter-widgets')) && !badTexts.some((t) => text.includes(t)),
+        text: text.slice(0, 200),
+      });
+    });
+    report.push({
+      index,
+      source: model.sharedModel.getSource(),
+      executionCount: model.executionCount,
+      errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
+      widgets,
+      text: outputs.map((o) => (o.text || (o.data && o.data['text/plain']) || '')).join(''),
+    });
+  });
+  return report;
+}
+"""
+)
+
+
+@dataclass
+class CellReport:
+    """One code cell after a run through the JupyterLab UI, as the page holds it."""
+
+    index: int
+    source: str
+    execution_count: int | None
+    errors: list[str]
+    widgets: list[dict[str, Any]]
+    text: str
+
+    def where(self, notebook: str) -> str:
+        first_line = self.source.strip().splitlines()[0][:70] if self.source.strip() else "(empty)"
+        return f"{notebook}, cell {self.index} ({first_line!r})"
+
+
+class LabNotebook:
+    """A notebook opened in a JupyterLab page; every wait is on the page's own state, with a timeout."""
+
+    def __init__(self, page: Any, server: LabServer, relpath: str, timeout_ms: int = 120_000):
+        self.page = page
+        self.server = server
+        self.relpath = relpath
+        self.timeout_ms = timeout_ms
+
+    def open(self) -> None:
+        workspace = self.relpath.replace("/", "-").removesuffix(".ipynb")
+        self.page.goto(self.server.notebook_url(self.relpath, workspace))
+        state = self.page.wait_for_function(_OPENED, arg=self.relpath, timeout=self.timeout_ms).json_value()
+        if "dialog" in state:
+            raise AssertionError(
+                f"{self.relpath}: JupyterLab opened a dialog instead of the notebook: {state['dialog']!r}"
+            )
+        assert state["kernel"] == state["wanted"], (
+            f"{self.relpath}: the notebook asks for kernel {state['wanted']!r}, JupyterLab started {state['kernel']!r}"
+        )
+
+    def run_all(self) -> None:
+        """Run every cell from the menu bar, as a student does, and wait until the kernel is done."""
+        self.page.get_by_role("menuitem", name="Run", exact=True).click()
+        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        state = self.page.wait_for_function(_FINISHED, arg=self.relpath, timeout=self.timeout_ms).json_value()
+        assert not state["dead"], f"{self.relpath}: the kernel died during Run All Cells\n{self.server.log_tail()}"
+
+    def report(self) -> list[CellReport]:
+        raw = self.page.evaluate(_REPORT, [self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)])
+        return [
+            CellReport(r["index"], r["source"], r["executionCount"], r["errors"], r["widgets"], r["text"]) for r in raw
+        ]
+
+    def wait_for_widgets(self) -> list[CellReport]:
+        """The report once every widget output is rendered, or as it stands when the timeout runs out."""
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while True:
+            cells = self.report()
+            if all(w["rendered"] for c in cells for w in c.widgets) or time.monotonic() > deadline:
+                return cells
+            self.page.wait_for_timeout(200)  # widget views render asynchronously after the run
+
+    def cell(self, marker: str) -> Any:
+        """The locator of the one code cell whose source contains ``marker``."""
+        matches = [c.index for c in self.report() if marker in c.source]
+        assert len(matches) == 1, f"{self.relpath}: expected one cell containing {marker!r}, found {len(matches)}"
+        return self.page.locator(f'.jp-Cell[data-nl-cell="{matches[0]}"]')
+
+    def shutdown(self) -> None:
+        self.page.evaluate(_PANEL + "(path) => panelOf(path).sessionContext.shutdown()", self.relpath)
+
+
+def assert_ran_cleanly(notebook: str, cells: list[CellReport]) -> None:
+    """Every code cell ran, none raised, every widget it displayed is rendered: one message listing all problems."""
+    problems = []
+    for cell in cells:
+        for error in cell.errors:
+            problems.append(f"{cell.where(notebook)} raised {error}")
+        if cell.execution_count is None and not cell.errors and cell.source.strip():
+            problems.append(f"{cell.where(notebook)} never ran")
+        for widget in cell.widgets:
+            if not widget["rendered"]:
+                problems.append(f"{cell.where(notebook)}: a widget is not rendered; the page shows {widget['text']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def eventually(check: Callable[[], None], timeout: float = 30) -> None:
+    """Call ``check`` until it stops raising AssertionError; after ``timeout`` seconds, let its last error out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def screenshot(target: Any, name: str) -> Path:
+    """Save a screenshot of a page or a locator under build/screens/ for a reviewer to look at."""
+    path = SCREENS_DIR / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(path))
+    return path

@@ -1,0 +1,254 @@
+"""The course as a student meets it: every lesson and exercise notebook run through JupyterLab in Chromium.
+
+One JupyterLab server for the module, on a free loopback port with a token, serving a copy of the
+notebooks. For each notebook the test opens it, runs it from the Run menu, waits for the kernel to be
+idle, and checks that no cell raised and that every widget is rendered. Then it uses the lesson's main
+widget as the lesson tells the student to, and checks that the page shows what the lesson says it
+should: expected values come from the data files, not from the notebook. Screenshots go to
+build/screens/lab/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from browser_support import (
+    LabNotebook,
+    LabServer,
+    assert_ran_cleanly,
+    eventually,
+    launch_chromium,
+    require_tool,
+    screenshot,
+)
+
+from newslens import paths
+from newslens.build.course import load_course
+from newslens.data import load_article
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+COURSE = load_course(paths.REPO_ROOT / "course.toml")
+NOTEBOOKS = [
+    h.source.relative_to(paths.REPO_ROOT).as_posix() for h in COURSE.all() if h.set in ("lessons", "exercises")
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    require_tool("chromium")
+    server = LabServer(tmp_path_factory.mktemp("lab")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser_context(lab: LabServer) -> Iterator[tuple]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        yield context, requests
+        context.close()
+        browser.close()
+
+
+def _expect():
+    return pytest.importorskip("playwright.sync_api").expect
+
+
+def _read_table(table) -> pd.DataFrame:
+    """A rendered HTML table (header row, then body rows) as a DataFrame of strings."""
+    rows = table.locator("tr").all()
+    cells = [[c.inner_text().strip() for c in row.locator("th, td").all()] for row in rows]
+    return pd.DataFrame(cells[1:], columns=cells[0])
+
+
+# --- The main widget of each lesson, used as the lesson says, with expectations from the data ---------
+
+
+def use_setup_slider(nb: LabNotebook, cell) -> None:
+    # Lesson 0: "Move the slider below: the sentence under it should change."
+    label, readout = cell.locator("div.widget-label"), cell.locator(".widget-readout")
+    before = label.inner_text()
+    cell.locator(".noUi-handle").press("End")
+    _expect()(label).not_to_have_text(before)
+    _expect()(label).to_have_text(f"You plan to do {readout.inner_text().strip()} lesson(s) today.")
+
+
+def use_cue_picker(nb: LabNotebook, cell) -> None:
+    # Lesson 1: choosing a cue lists every block of the article that contains it, with the cue marked.
+    cell.locator("select").select_option(label="secondo")
+    lines = load_article("it").splitlines()
+    hits = [line for line in lines if re.search(r"\bsecondo\b", line, re.I)]
+    count = sum(len(re.findall(r"\bsecondo\b", line, re.I)) for line in lines)
+    view = cell.locator(".widget-html-content")
+    _expect()(view).to_contain_text(f"{count} occurrence(s) in {len(hits)} block(s)")
+    table = _read_table(view.locator("table"))
+    assert len(table) == len(hits), (
+        f"{nb.relpath}: the cue table lists {len(table)} blocks, the article has {len(hits)}"
+    )
+    marks = {m.lower() for m in view.locator("mark").all_inner_texts()}
+    assert "secondo" in marks, f"{nb.relpath}: the chosen cue is not highlighted; marks: {sorted(marks)}"
+
+
+def use_projection_picker(nb: LabNotebook, cell) -> None:
+    # Lesson 2: Web Mercator stretches the distances from Pyongyang by about half; an azimuthal equidistant
+    # projection centred there keeps them true. The table under the map shows planar against geodesic km.
+    projection, centre = cell.locator("select").nth(0), cell.locator("select").nth(1)
+    output = cell.locator(".widget-output")
+    image = output.locator("img")
+
+    def errors_from_centre() -> pd.Series:
+        table = _read_table(output.locator("table"))
+        return table[table.iloc[:, 0].str.contains("Pyongyang")]["error_pct"].astype(float)
+
+    def stretched() -> None:
+        errors = errors_from_centre()
+        assert errors.min() > 40, (
+            f"{nb.relpath}: on Web Mercator the routes from Pyongyang should be ~50 % long: {errors}"
+        )
+
+    def true_lengths() -> None:
+        errors = errors_from_centre().abs()
+        assert errors.max() < 0.5, f"{nb.relpath}: azimuthal equidistant should keep them true: {errors}"
+
+    centre.select_option(label="Pyongyang")
+    projection.select_option(label="Web Mercator")
+    eventually(stretched)  # the map and its table are re-displayed after each choice
+    before = image.get_attribute("src")
+    projection.select_option(label="Azimuthal equidistant")
+    _expect()(image).not_to_have_attribute("src", before)
+    eventually(true_lengths)
+
+
+def use_timeline_widgets(nb: LabNotebook, explorer) -> None:
+    # Lesson 3: every relative phrase fits its event when read on 26 Dec 2025; read on 5 Jan 2026,
+    # "il prossimo anno" points to 2027 and no longer fits the 2026 plan.
+    anchor = nb.cell("anchor_picker = widgets.SelectionSlider")
+    handle, readout = anchor.locator(".noUi-handle"), anchor.locator(".widget-readout")
+    handle.press("Home")  # Sat 20 Dec 2025, then one day per key press
+    for _ in range(6):
+        handle.press("ArrowRight")
+    _expect()(readout).to_have_text("Fri 26 Dec 2025")
+    _expect()(anchor.locator("table")).not_to_contain_text("False")
+    fits = _read_table(anchor.locator("table"))["fits"]
+    assert len(fits) and set(fits) == {"True"}, f"{nb.relpath}: read on 26 Dec every phrase should fit: {list(fits)}"
+    handle.press("End")
+    _expect()(readout).to_have_text("Mon 05 Jan 2026")
+    _expect()(anchor.locator("table")).to_contain_text("False")
+    # The date-range explorer: narrowing the range redraws the highlighted timeline.
+    image, readout = explorer.locator(".widget-image"), explorer.locator(".widget-readout")
+    before_src, before_range = image.get_attribute("src"), readout.inner_text()  # as Run All left them
+    explorer.locator(".noUi-handle-lower").press("End")  # the lower handle up to the upper one: one day
+    _expect()(readout).not_to_have_text(before_range)
+    _expect()(image).not_to_have_attribute("src", before_src)
+    first, last = (part.strip() for part in re.split(r"\s*[–—-]\s*", readout.inner_text().strip()))
+    assert first == last, f"{nb.relpath}: the range should have shrunk to one day, readout {readout.inner_text()!r}"
+
+
+def use_grading_form(nb: LabNotebook, cell) -> None:
+    # Lesson 4: grading a claim A1 tells the student how many steps each half is from the course's grade.
+    claim_id = cell.locator("select").input_value().split(":")[0]  # options read "c08: gloss..."
+    claims = pd.read_csv(paths.TABLES_DIR / "claims.csv").set_index("claim_id")
+    sources = pd.read_csv(paths.TABLES_DIR / "sources.csv").set_index("source_id")
+    claim = claims.loc[claim_id]
+    course_letter, course_number = sources.loc[claim["source_id"], "reliability"], int(claim["credibility"])
+    output = cell.locator(".widget-output")
+    for letter, number in (("F", 6), ("A", 1)):
+        cell.locator(".widget-toggle-button", has_text=re.compile(rf"^{letter}$")).click()
+        cell.locator(".widget-toggle-button", has_text=re.compile(rf"^{number}$")).click()
+        _expect()(output).to_contain_text(
+            f"Your letter is {abs('ABCDEF'.index(letter) - 'ABCDEF'.index(course_letter))} step(s) off; "
+            f"your number is {abs(number - course_number)} step(s) off."
+        )
+
+
+def use_explorer(nb: LabNotebook, cell) -> None:
+    # Lesson 5: narrowing the credibility range to 1-2 keeps exactly the listed claims the data grades 1 or 2.
+    table = cell.locator(".widget-html-content table")
+    credibility = pd.read_csv(paths.TABLES_DIR / "claims.csv").set_index("claim_id")["credibility"]
+
+    def listed() -> set[str]:
+        return set(_read_table(table)["claim_id"])
+
+    def lists_low_credibility_claims() -> None:
+        assert any(credibility[c] > 2 for c in listed()), f"{nb.relpath}: the full range lists no claim graded 3-6"
+
+    slider = cell.locator(".widget-slider", has_text="Credibility")
+    slider.locator(".noUi-handle-lower").press("Home")
+    slider.locator(".noUi-handle-upper").press("End")
+    _expect()(slider.locator(".widget-readout")).to_have_text(re.compile(r"1\s*[–-]\s*6"))
+    eventually(lists_low_credibility_claims)  # the table follows once the kernel has run the callback
+    before = listed()
+    for _ in range(4):
+        slider.locator(".noUi-handle-upper").press("ArrowLeft")
+    _expect()(slider.locator(".widget-readout")).to_have_text(re.compile(r"1\s*[–-]\s*2"))
+    want = {c for c in before if credibility[c] <= 2}
+    assert want and want != before, "the data should make this filter keep some claims and drop others"
+    _expect()(table.locator("tr")).to_have_count(len(want) + 1)
+    assert listed() == want, f"{nb.relpath}: listed {sorted(listed())}, the data says {sorted(want)}"
+
+
+# Each lesson: the cell that displays its main widget (found by a line of its source), and how to use it.
+MAIN_WIDGET: dict[str, tuple[str, Callable[[LabNotebook, Any], None]]] = {
+    "notebooks/00_setup_check.ipynb": ("demo_slider = widgets.IntSlider", use_setup_slider),
+    "notebooks/01_reading_the_article.ipynb": ("cue_picker = widgets.Dropdown", use_cue_picker),
+    "notebooks/02_mapping_the_places.ipynb": ("projection_picker = widgets.Dropdown", use_projection_picker),
+    "notebooks/03_charting_the_timeline.ipynb": (
+        "date_range_slider = widgets.SelectionRangeSlider",
+        use_timeline_widgets,
+    ),
+    "notebooks/04_evaluating_the_sources.ipynb": ("claim_picker = widgets.Dropdown", use_grading_form),
+    "notebooks/05_putting_it_together.ipynb": ("credibility_range = widgets.IntRangeSlider", use_explorer),
+}
+
+
+def test_every_lesson_has_a_main_widget_check():
+    lessons = {n for n in NOTEBOOKS if n.startswith("notebooks/")}
+    assert lessons == set(MAIN_WIDGET), "add (or remove) the browser check of a lesson's main widget"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("relpath", NOTEBOOKS, ids=[Path(n).parent.name + "/" + Path(n).stem for n in NOTEBOOKS])
+def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_context):
+    context, requests = browser_context
+    page = context.new_page()
+    console_errors: list[str] = []
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    nb = LabNotebook(page, lab, relpath)
+    try:
+        nb.open()
+        nb.run_all()
+        cells = nb.wait_for_widgets()
+        assert_ran_cleanly(relpath, cells)
+        name = relpath.removesuffix(".ipynb")
+        if relpath in MAIN_WIDGET:
+            assert any(c.widgets for c in cells), f"{relpath}: the lesson displays no widget"
+            marker, use_widget = MAIN_WIDGET[relpath]
+            cell = nb.cell(marker)
+            use_widget(nb, cell)
+            cell.scroll_into_view_if_needed()
+            screenshot(cell.locator(".jp-Cell-outputWrapper"), f"lab/{name}-widget")
+        else:
+            checks = [c for c in cells if "grader.check(" in c.source]
+            assert checks, f"{relpath}: an exercise notebook without otter checks"
+            unanswered = [c.index for c in checks if "Not answered yet" not in c.text]
+            assert not unanswered, f"{relpath}: on an unanswered copy, the checks in cells {unanswered} should say so"
+            nb.cell(checks[0].source).scroll_into_view_if_needed()
+        screenshot(page, f"lab/{name}")
+        assert not console_errors, f"{relpath}: uncaught errors in the page: {console_errors}"
+        leaving = [u for u in requests if not re.match(rf"(https?|wss?)://127\.0\.0\.1:{lab.port}/|data:|blob:", u)]
+        assert not leaving, f"{relpath}: the page requested addresses outside the local server: {leaving[:5]}"
+    finally:
+        try:
+            nb.shutdown()
+        finally:
+            page.close()
