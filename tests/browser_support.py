@@ -362,9 +362,9 @@ def eventually(check: Callable[[], None], timeout: float = 30) -> None:
             time.sleep(0.1)
 
 
-def screenshot(target: Any, name: str) -> Path:
+def screenshot(target: Any, name: str, **options: Any) -> Path:
     """Save a screenshot of a page or a locator under build/screens/ for a reviewer to look at."""
     path = SCREENS_DIR / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    target.screenshot(path=str(path))
+    target.screenshot(path=str(path), **options)
     return path
