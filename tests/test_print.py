@@ -7,49 +7,36 @@ they are missing, since a student's machine does not need a browser to follow th
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM_FLAGS, require_tool
 
 from newslens.build.handouts import build_handouts
 from newslens.build.sample import make_sample_course
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-]
-
-
-def _tools() -> tuple[str, str, str]:
-    found = [shutil.which(name) for name in ("chromium", "pdfinfo", "pdftotext")]
-    if not all(found):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and poppler-utils are needed for the print test; .ci/run installs them")
-        pytest.skip("chromium or poppler-utils not installed")
-    return found[0], found[1], found[2]  # type: ignore[return-value]
-
 
 def test_a_handout_prints_on_a4_without_navigation_and_with_addresses(tmp_path: Path):
-    chromium, pdfinfo, pdftotext = _tools()
+    chromium, pdfinfo, pdftotext = require_tool("chromium", "pdfinfo", "pdftotext")
     course_file = make_sample_course(tmp_path / "course")
     build_handouts(course_file, sets=("lessons",), jobs=1, log=lambda _: None)
     page = tmp_path / "course" / "build" / "handouts" / "lessons" / "01_alpha.html"
     pdf = tmp_path / "page.pdf"
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", page.as_uri()],
+            [
+                chromium,
+                "--headless",
+                *CHROMIUM_FLAGS,
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                page.as_uri(),
+            ],
             check=True,
             capture_output=True,
             timeout=120,
