@@ -193,8 +193,7 @@ _OPENED = (
   const panel = panelOf(path);
   const kernel = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
   if (!kernel || kernel.status !== 'idle') return false;
-  const spec = panel.content.model.getMetadata('kernelspec') || {};
-  return {kernel: kernel.name, wanted: spec.name || null};
+  return {kernel: kernel.name};
 }
 """
 )
@@ -299,8 +298,13 @@ class LabNotebook:
             raise AssertionError(
                 f"{self.relpath}: JupyterLab opened a dialog instead of the notebook: {state['dialog']!r}"
             )
-        assert state["kernel"] == state["wanted"], (
-            f"{self.relpath}: the notebook asks for kernel {state['wanted']!r}, JupyterLab started {state['kernel']!r}"
+        # Compared with the file, not the page: JupyterLab quietly falls back to its default kernel for a
+        # name it does not know, and rewrites the notebook's metadata to match.
+        saved = json.loads((self.server.root / self.relpath).read_text(encoding="utf-8"))
+        wanted = saved.get("metadata", {}).get("kernelspec", {}).get("name")
+        assert state["kernel"] == wanted, (
+            f"{self.relpath}: the notebook asks for kernel {wanted!r}, which JupyterLab does not have; "
+            f"it started {state['kernel']!r} instead"
         )
 
     def run_all(self) -> None:
@@ -316,20 +320,24 @@ class LabNotebook:
             CellReport(r["index"], r["source"], r["executionCount"], r["errors"], r["widgets"], r["text"]) for r in raw
         ]
 
-    def wait_for_widgets(self) -> list[CellReport]:
-        """The report once every widget output is rendered, or as it stands when the timeout runs out."""
-        deadline = time.monotonic() + self.timeout_ms / 1000
+    def wait_for_widgets(self, timeout: float | None = None) -> list[CellReport]:
+        """The report once every widget output is rendered, or as it stands when the timeout (s) runs out."""
+        deadline = time.monotonic() + (self.timeout_ms / 1000 if timeout is None else timeout)
         while True:
             cells = self.report()
             if all(w["rendered"] for c in cells for w in c.widgets) or time.monotonic() > deadline:
                 return cells
             self.page.wait_for_timeout(200)  # widget views render asynchronously after the run
 
-    def cell(self, marker: str) -> Any:
-        """The locator of the one code cell whose source contains ``marker``."""
+    def cell_index(self, marker: str) -> int:
+        """The index of the one code cell whose source contains ``marker``."""
         matches = [c.index for c in self.report() if marker in c.source]
         assert len(matches) == 1, f"{self.relpath}: expected one cell containing {marker!r}, found {len(matches)}"
-        return self.page.locator(f'.jp-Cell[data-nl-cell="{matches[0]}"]')
+        return matches[0]
+
+    def cell(self, marker: str) -> Any:
+        """The locator of the one code cell whose source contains ``marker``."""
+        return self.page.locator(f'.jp-Cell[data-nl-cell="{self.cell_index(marker)}"]')
 
     def shutdown(self) -> None:
         self.page.evaluate(_PANEL + "(path) => panelOf(path).sessionContext.shutdown()", self.relpath)
@@ -345,7 +353,10 @@ def assert_ran_cleanly(notebook: str, cells: list[CellReport]) -> None:
             problems.append(f"{cell.where(notebook)} never ran")
         for widget in cell.widgets:
             if not widget["rendered"]:
-                problems.append(f"{cell.where(notebook)}: a widget is not rendered; the page shows {widget['text']!r}")
+                shown = repr(widget["text"]) if widget["text"].strip() else "nothing"
+                problems.append(
+                    f"{cell.where(notebook)}: a widget is not rendered; in its place the page shows {shown}"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -360,6 +371,12 @@ def eventually(check: Callable[[], None], timeout: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def brief(error: BaseException, lines: int = 8, width: int = 300) -> str:
+    """The head of an error message: Playwright's own carry a long call log and page snapshot."""
+    head = str(error).split("Call log:")[0].strip().splitlines()[:lines]
+    return "\n".join(line if len(line) <= width else line[:width] + " ..." for line in head)
 
 
 def screenshot(target: Any, name: str, **options: Any) -> Path:

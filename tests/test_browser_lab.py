@@ -21,6 +21,7 @@ from browser_support import (
     LabNotebook,
     LabServer,
     assert_ran_cleanly,
+    brief,
     eventually,
     launch_chromium,
     require_tool,
@@ -243,7 +244,14 @@ def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_conte
             assert any(c.widgets for c in cells), f"{relpath}: the lesson displays no widget"
             marker, use_widget = MAIN_WIDGET[relpath]
             cell = nb.cell(marker)
-            use_widget(nb, cell)
+            try:
+                use_widget(nb, cell)
+            except Exception as error:  # Playwright's timeouts as well as failed expectations
+                screenshot(cell, f"lab/{name}-FAILED")
+                raise AssertionError(
+                    f"{relpath}, cell {nb.cell_index(marker)} ({marker!r}...): the widget did not respond "
+                    f"as the lesson says.\n{brief(error)}"
+                ) from None
             cell.scroll_into_view_if_needed()
             screenshot(cell.locator(".jp-Cell-outputWrapper"), f"lab/{name}-widget")
         else:
@@ -261,3 +269,35 @@ def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_conte
             nb.shutdown()
         finally:
             page.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_dead_widget_and_an_error_are_reported(lab: LabServer, browser_context):
+    # The checks above must be able to fail: a widget closed before the page could draw it, then a raise.
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "import ipywidgets as widgets\ngone = widgets.IntSlider()\ndisplay(gone)\ngone.close()"
+        ),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ]
+    relpath = "broken/dead_widget.ipynb"
+    (lab.root / "broken").mkdir(exist_ok=True)
+    nbformat.write(notebook, lab.root / relpath)
+    context, _ = browser_context
+    page = context.new_page()
+    nb = LabNotebook(page, lab, relpath, timeout_ms=30_000)
+    try:
+        nb.open()
+        nb.run_all()
+        cells = nb.wait_for_widgets(timeout=5)
+        with pytest.raises(AssertionError) as failure:
+            assert_ran_cleanly(relpath, cells)
+        message = str(failure.value)
+        assert "cell 0 ('import ipywidgets as widgets'): a widget is not rendered" in message
+        assert "cell 1 ('1 / 0') raised ZeroDivisionError: division by zero" in message
+    finally:
+        nb.shutdown()
+        page.close()
