@@ -55,6 +55,17 @@ def require_tool(*names: str) -> list[str]:
     return found  # type: ignore[return-value]
 
 
+def playwright_api() -> Any:
+    """``playwright.sync_api``; skipped where it is not installed, a failure under ``CI``."""
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Playwright is not installed ({error}); it is pinned in requirements.txt")
+        pytest.skip(f"Playwright is not installed ({error})")
+    return sync_api
+
+
 def launch_chromium(playwright: Any) -> Any:
     """Debian's headless Chromium under Playwright, with an empty profile and no background networking."""
     (chromium,) = require_tool("chromium")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import launch_chromium, require_tool, screenshot
+from browser_support import launch_chromium, playwright_api, require_tool, screenshot
 
 from newslens import paths
 from newslens.build.course import load_course
@@ -41,7 +41,7 @@ def handouts() -> Path:
 @pytest.fixture(scope="module")
 def offline_browser(handouts: Path) -> Iterator[tuple]:
     """A browser context with no network at all; every request that is not a local file is logged."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = playwright_api()
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})

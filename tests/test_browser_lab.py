@@ -24,6 +24,7 @@ from browser_support import (
     brief,
     eventually,
     launch_chromium,
+    playwright_api,
     require_tool,
     screenshot,
 )
@@ -50,7 +51,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 
 @pytest.fixture(scope="module")
 def browser_context(lab: LabServer) -> Iterator[tuple]:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = playwright_api()
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -62,7 +63,7 @@ def browser_context(lab: LabServer) -> Iterator[tuple]:
 
 
 def _expect():
-    return pytest.importorskip("playwright.sync_api").expect
+    return playwright_api().expect
 
 
 def _read_table(table) -> pd.DataFrame:
@@ -230,6 +231,7 @@ def test_every_lesson_has_a_main_widget_check():
 @pytest.mark.parametrize("relpath", NOTEBOOKS, ids=[Path(n).parent.name + "/" + Path(n).stem for n in NOTEBOOKS])
 def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_context):
     context, requests = browser_context
+    requests.clear()
     page = context.new_page()
     console_errors: list[str] = []
     page.on("pageerror", lambda error: console_errors.append(str(error)))
