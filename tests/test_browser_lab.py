@@ -55,6 +55,8 @@ def browser_context(lab: LabServer) -> Iterator[tuple]:
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        # A callback is a kernel round trip; on a loaded 2-core CI machine it can take seconds, not ms.
+        sync_api.expect.set_options(timeout=20_000)
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         yield context, requests
@@ -67,11 +69,17 @@ def _expect():
 
 
 def _read_table(table) -> pd.DataFrame:
-    """A rendered HTML table (header row, then body rows) as a DataFrame of strings."""
-    rows = table.locator("tr").all()
-    cells = [[c.inner_text().strip() for c in row.locator("th, td").all()] for row in rows]
-    # AssertionErrors, so that eventually() waits while an output is being replaced.
-    assert cells, "no table is shown (yet)"
+    """A rendered HTML table (header row, then body rows) as a DataFrame of strings.
+
+    Read in one go in the page, because the kernel may replace the table between two reads; and
+    without waiting: a missing or half-replaced table is an AssertionError, which eventually() retries.
+    """
+    tables = table.evaluate_all(
+        "(tables) => tables.map((t) => [...t.rows].map((r) => [...r.cells].map((c) => c.innerText.trim())))"
+    )
+    assert len(tables) == 1, f"expected one table, the page shows {len(tables)} (an output being replaced?)"
+    cells = tables[0]
+    assert cells, "the table is empty"
     assert all(len(row) == len(cells[0]) for row in cells), f"rows of unequal length (a table mid-update?): {cells}"
     return pd.DataFrame(cells[1:], columns=cells[0])
 
