@@ -48,7 +48,7 @@ def require_tool(*names: str) -> list[str]:
     found = [shutil.which(name) for name in names]
     missing = [name for name, path in zip(names, found, strict=True) if path is None]
     if missing:
-        message = f"{', '.join(missing)} not installed (Debian packages chromium / poppler-utils)"
+        message = f"{', '.join(missing)} not found; install Debian's packages: apt install chromium poppler-utils"
         if os.environ.get("CI"):
             pytest.fail(f"{message}; .ci/run installs them, so under CI this is a failure, not a skip")
         pytest.skip(message)
@@ -266,6 +266,7 @@ _REPORT = (
       source: model.sharedModel.getSource(),
       executionCount: model.executionCount,
       errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
+      stderr: outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => o.text).join(''),
       widgets,
       text: outputs.map((o) => (o.text || (o.data && o.data['text/plain']) || '')).join(''),
     });
@@ -284,6 +285,7 @@ class CellReport:
     source: str
     execution_count: int | None
     errors: list[str]
+    stderr: str  # warnings and the like: JupyterLab shows them in a red box, which reads as an error
     widgets: list[dict[str, Any]]
     text: str
 
@@ -328,7 +330,8 @@ class LabNotebook:
     def report(self) -> list[CellReport]:
         raw = self.page.evaluate(_REPORT, [self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)])
         return [
-            CellReport(r["index"], r["source"], r["executionCount"], r["errors"], r["widgets"], r["text"]) for r in raw
+            CellReport(r["index"], r["source"], r["executionCount"], r["errors"], r["stderr"], r["widgets"], r["text"])
+            for r in raw
         ]
 
     def wait_for_widgets(self, timeout: float | None = None) -> list[CellReport]:
@@ -355,11 +358,14 @@ class LabNotebook:
 
 
 def assert_ran_cleanly(notebook: str, cells: list[CellReport]) -> None:
-    """Every code cell ran, none raised, every widget it displayed is rendered: one message listing all problems."""
+    """Every code cell ran, none raised or warned, each widget it showed rendered; one message lists all problems."""
     problems = []
     for cell in cells:
         for error in cell.errors:
             problems.append(f"{cell.where(notebook)} raised {error}")
+        if cell.stderr.strip():
+            first = cell.stderr.strip().splitlines()[0][:200]
+            problems.append(f"{cell.where(notebook)} printed to stderr (a red box to a student): {first!r}")
         if cell.execution_count is None and not cell.errors and cell.source.strip():
             problems.append(f"{cell.where(notebook)} never ran")
         for widget in cell.widgets:

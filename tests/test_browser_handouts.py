@@ -62,10 +62,12 @@ def _open(context, page_file: Path):
     return page, problems
 
 
-# Every <img> finished loading with real pixels; the footer (the last thing the template writes) is there.
+# Every <img> loaded with real pixels; no warning printed; the footer (the template's last element) is there.
 _RENDERED = """() => ({
   broken: [...document.images].filter((i) => !i.complete || i.naturalWidth === 0)
     .map((i) => i.alt || i.src.slice(0, 60)),
+  stderr: [...document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+    .map((e) => e.innerText.trim().split('\\n')[0].slice(0, 200)),
   footer: Boolean(document.querySelector('footer')) && document.querySelector('footer').innerText.length > 0,
 })"""
 
@@ -79,6 +81,7 @@ def test_handout_renders_offline(relpath: str, handouts: Path, offline_browser):
     try:
         state = page.evaluate(_RENDERED)
         assert not state["broken"], f"{relpath}: images that did not load: {state['broken']}"
+        assert not state["stderr"], f"{relpath}: warnings printed in the page: {state['stderr']}"
         assert state["footer"], f"{relpath}: the page has no footer, so it did not render to the end"
         assert not problems, f"{relpath}: {problems}"
         assert not leaving, f"{relpath}: requests that left the file: {leaving}"

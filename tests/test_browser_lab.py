@@ -54,7 +54,7 @@ def browser_context(lab: LabServer) -> Iterator[tuple]:
     sync_api = playwright_api()
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 2000})  # tall enough for a whole widget
         # A callback is a kernel round trip; on a loaded 2-core CI machine it can take seconds, not ms.
         sync_api.expect.set_options(timeout=20_000)
         requests: list[str] = []
