@@ -7,6 +7,7 @@ Shared by tests/test_browser_lab.py (notebooks run through the JupyterLab UI), t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -239,9 +240,7 @@ UNRENDERED_TEXTS = ("Loading widget", "Error displaying widget", "model not foun
 
 # One entry per code cell: its index in the notebook, source, execution count, errors, and for each
 # widget-view output in the model whether the page shows a rendered widget for it.
-_REPORT = (
-    _PANEL
-    + """
+_REPORT_FN = """
 ([path, widgetMime, badTexts]) => {
   const panel = panelOf(path);
   const report = [];
@@ -274,6 +273,11 @@ _REPORT = (
   return report;
 }
 """
+_REPORT = _PANEL + _REPORT_FN
+_ALL_RENDERED = (
+    _PANEL
+    + f"const reportOf = {_REPORT_FN};\n"
+    + "(args) => reportOf(args).every((cell) => cell.widgets.every((widget) => widget.rendered))"
 )
 
 
@@ -336,12 +340,13 @@ class LabNotebook:
 
     def wait_for_widgets(self, timeout: float | None = None) -> list[CellReport]:
         """The report once every widget output is rendered, or as it stands when the timeout (s) runs out."""
-        deadline = time.monotonic() + (self.timeout_ms / 1000 if timeout is None else timeout)
-        while True:
-            cells = self.report()
-            if all(w["rendered"] for c in cells for w in c.widgets) or time.monotonic() > deadline:
-                return cells
-            self.page.wait_for_timeout(200)  # widget views render asynchronously after the run
+        with contextlib.suppress(playwright_api().TimeoutError):  # the report then says which are missing
+            self.page.wait_for_function(
+                _ALL_RENDERED,
+                arg=[self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)],
+                timeout=self.timeout_ms if timeout is None else timeout * 1000,
+            )
+        return self.report()
 
     def cell_index(self, marker: str) -> int:
         """The index of the one code cell whose source contains ``marker``."""
