@@ -112,21 +112,34 @@ class LabServer:
     def log_path(self) -> Path:
         return self.workdir / "jupyter-lab.log"
 
-    def start(self, timeout: float = 90) -> LabServer:
+    def start(self, timeout: float = 90, attempts: int = 3) -> LabServer:
+        """Copy the notebooks, write the settings, start the server; wait until its API answers."""
         for folder in self.folders:
             shutil.copytree(paths.REPO_ROOT / folder, self.root / folder)
-        settings = self.workdir / "settings"
         for relpath, values in LAB_SETTINGS.items():
-            target = settings / relpath
+            target = self.workdir / "settings" / relpath
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values), encoding="utf-8")
+        for attempt in range(1, attempts + 1):
+            # The free port can be taken between our probe and the server's bind; then try another.
+            self.port = free_port()
+            if self._launch(timeout):
+                return self
+            if "already in use" not in self.log_tail() or attempt == attempts:
+                break
+        raise RuntimeError(f"jupyter lab did not start (see {self.log_path}):\n{self.log_tail()}")
+
+    def _launch(self, timeout: float) -> bool:
         env = {
             **os.environ,
             "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
-            "JUPYTER_CONFIG_DIR": str(self.workdir / "config"),  # no user-level server or lab config
+            # No user-level config, kernels or IPython startup files: a "python3" kernel in the user's
+            # folders could point at another Python, without the course's packages.
+            "JUPYTER_CONFIG_DIR": str(self.workdir / "config"),
+            "JUPYTER_DATA_DIR": str(self.workdir / "data"),
+            "IPYTHONDIR": str(self.workdir / "ipython"),
             "NEWSLENS_ROOT": str(paths.REPO_ROOT),  # the copies read the course's own data/
         }
-        self.port = free_port()
         command = [
             str(Path(sys.executable).with_name("jupyter-lab")),
             "--no-browser",
@@ -136,25 +149,25 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the tests read kernel and cell state
-            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.user_settings_dir={self.workdir / 'settings'}",
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
-        log = self.log_path.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.root)
+            command.append("--allow-root")  # CI runs as root, and JupyterLab refuses root without it
+        with self.log_path.open("w", encoding="utf-8") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.root)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with code {self.process.returncode}:\n{self.log_tail()}")
+                return False
             try:
                 with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
                     if response.status == 200:
-                        return self
+                        return True
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                time.sleep(0.2)  # the server is still starting
         self.stop()
-        raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s:\n{self.log_tail()}")
+        return False
 
     def url(self, path: str) -> str:
         separator = "&" if "?" in path else "?"
