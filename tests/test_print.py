@@ -17,7 +17,7 @@ from browser_support import CHROMIUM_FLAGS, require_tool
 from newslens.build.handouts import build_handouts
 from newslens.build.sample import make_sample_course
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_a_handout_prints_on_a4_without_navigation_and_with_addresses(tmp_path: Path):
