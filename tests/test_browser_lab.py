@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from browser_support import (
+    SCREENS_DIR,
     LabNotebook,
     LabServer,
     assert_ran_cleanly,
@@ -244,12 +245,14 @@ def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_conte
     console_errors: list[str] = []
     page.on("pageerror", lambda error: console_errors.append(str(error)))
     nb = LabNotebook(page, lab, relpath)
+    name = relpath.removesuffix(".ipynb")
+    failed_shot = SCREENS_DIR / "lab" / f"{name}-FAILED.png"
+    failed_shot.unlink(missing_ok=True)  # from an earlier run: it would mislead a reviewer
     try:
         nb.open()
         nb.run_all()
         cells = nb.wait_for_widgets()
         assert_ran_cleanly(relpath, cells)
-        name = relpath.removesuffix(".ipynb")
         if relpath in MAIN_WIDGET:
             assert any(c.widgets for c in cells), f"{relpath}: the lesson displays no widget"
             marker, use_widget = MAIN_WIDGET[relpath]
@@ -257,7 +260,7 @@ def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_conte
             try:
                 use_widget(nb, cell)
             except Exception as error:  # Playwright's timeouts as well as failed expectations
-                screenshot(cell, f"lab/{name}-FAILED")
+                cell.scroll_into_view_if_needed()
                 raise AssertionError(
                     f"{relpath}, cell {nb.cell_index(marker)} ({marker!r}...): the widget did not respond "
                     f"as the lesson says.\n{brief(error)}"
@@ -274,6 +277,9 @@ def test_notebook_runs_in_jupyterlab(relpath: str, lab: LabServer, browser_conte
         assert not console_errors, f"{relpath}: uncaught errors in the page: {console_errors}"
         leaving = [u for u in requests if not re.match(rf"(https?|wss?)://127\.0\.0\.1:{lab.port}/|data:|blob:", u)]
         assert not leaving, f"{relpath}: the page requested addresses outside the local server: {leaving[:5]}"
+    except BaseException:
+        screenshot(page, f"lab/{name}-FAILED")
+        raise
     finally:
         try:
             nb.shutdown()
