@@ -206,8 +206,8 @@ const panelOf = (path) => {
 };
 """
 
-# Opened: the notebook's kernel is up and idle, or JupyterLab is asking something (a kernel picker
-# when the notebook names a kernel that does not exist, an error dialog).
+# Opened: the notebook's kernel is up and idle, or JupyterLab shows a dialog (an error, a kernel picker).
+# A kernel name JupyterLab does not know raises no dialog: LabNotebook.open compares it with the file.
 _OPENED = (
     _PANEL
     + """
@@ -273,10 +273,10 @@ _REPORT_FN = """
         text: text.slice(0, 200),
       });
     });
-    report.push({
+    report.push({  // the keys of CellReport
       index,
       source: model.sharedModel.getSource(),
-      executionCount: model.executionCount,
+      execution_count: model.executionCount,
       errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
       stderr: outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => o.text).join(''),
       widgets,
@@ -344,19 +344,19 @@ class LabNotebook:
         state = self.page.wait_for_function(_FINISHED, arg=self.relpath, timeout=self.timeout_ms).json_value()
         assert not state["dead"], f"{self.relpath}: the kernel died during Run All Cells\n{self.server.log_tail()}"
 
+    @property
+    def _report_arg(self) -> list:
+        return [self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)]
+
     def report(self) -> list[CellReport]:
-        raw = self.page.evaluate(_REPORT, [self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)])
-        return [
-            CellReport(r["index"], r["source"], r["executionCount"], r["errors"], r["stderr"], r["widgets"], r["text"])
-            for r in raw
-        ]
+        return [CellReport(**cell) for cell in self.page.evaluate(_REPORT, self._report_arg)]
 
     def wait_for_widgets(self, timeout: float | None = None) -> list[CellReport]:
         """The report once every widget output is rendered, or as it stands when the timeout (s) runs out."""
         with contextlib.suppress(playwright_api().TimeoutError):  # the report then says which are missing
             self.page.wait_for_function(
                 _ALL_RENDERED,
-                arg=[self.relpath, WIDGET_MIME, list(UNRENDERED_TEXTS)],
+                arg=self._report_arg,
                 timeout=self.timeout_ms if timeout is None else timeout * 1000,
             )
         return self.report()

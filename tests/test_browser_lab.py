@@ -32,7 +32,7 @@ from browser_support import (
 
 from newslens import paths
 from newslens.build.course import load_course
-from newslens.data import load_article
+from newslens.data import load_article, load_claims, load_sources
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -174,8 +174,7 @@ def use_timeline_widgets(nb: LabNotebook, explorer) -> None:
 def use_grading_form(nb: LabNotebook, cell) -> None:
     # Lesson 4: grading a claim A1 tells the student how many steps each half is from the course's grade.
     claim_id = cell.locator("select").input_value().split(":")[0]  # options read "c08: gloss..."
-    claims = pd.read_csv(paths.TABLES_DIR / "claims.csv").set_index("claim_id")
-    sources = pd.read_csv(paths.TABLES_DIR / "sources.csv").set_index("source_id")
+    claims, sources = load_claims().set_index("claim_id"), load_sources().set_index("source_id")
     claim = claims.loc[claim_id]
     course_letter, course_number = sources.loc[claim["source_id"], "reliability"], int(claim["credibility"])
     output = cell.locator(".widget-output")
@@ -191,7 +190,7 @@ def use_grading_form(nb: LabNotebook, cell) -> None:
 def use_explorer(nb: LabNotebook, cell) -> None:
     # Lesson 5: narrowing the credibility range to 1-2 keeps exactly the listed claims the data grades 1 or 2.
     table = cell.locator(".widget-html-content table")
-    credibility = pd.read_csv(paths.TABLES_DIR / "claims.csv").set_index("claim_id")["credibility"]
+    credibility = load_claims().set_index("claim_id")["credibility"]
 
     def listed() -> set[str]:
         return set(_read_table(table)["claim_id"])
