@@ -31,7 +31,7 @@ from browser_support import (
 )
 
 from newslens import paths
-from newslens.build.course import load_course
+from newslens.tools.handouts.course import load_course
 from newslens.data import load_article, load_claims, load_sources
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

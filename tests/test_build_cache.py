@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newslens.build.handouts import BuildFailed, build_handouts
-from newslens.build.sample import make_sample_course
+from newslens.tools.handouts.build import BuildFailed, build_handouts
+from newslens.tools.handouts.sample import make_sample_course
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import exercise_checks
 import pytest
 
-from newslens import exercises, paths
+from newslens import paths
+from newslens.tools import exercises
 
 SETS = ["02_mapping_the_places", "03_charting_the_timeline", "04_evaluating_the_sources"]
 

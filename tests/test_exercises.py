@@ -13,7 +13,8 @@ import exercise_checks
 import nbformat
 import pytest
 
-from newslens import exercises, paths, workspace
+from newslens import paths
+from newslens.tools import exercises, workspace
 
 SOURCES = exercises.source_notebooks()
 OWN_SETS = ["01_reading_the_article", "05_putting_it_together"]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newslens import exercises, grading, paths
+from newslens import paths
+from newslens.tools import exercises, grading
 
 _spec = importlib.util.spec_from_file_location(
     "build_class", Path(__file__).parent / "fixtures" / "submissions" / "build_class.py"

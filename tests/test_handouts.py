@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newslens.build.course import CourseError, load_course
-from newslens.build.handouts import BuildFailed, build_handouts
-from newslens.build.sample import make_sample_course
+from newslens.tools.handouts.course import CourseError, load_course
+from newslens.tools.handouts.build import BuildFailed, build_handouts
+from newslens.tools.handouts.sample import make_sample_course
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_cell_tags_are_honoured(built):
     details = re.search(r"<details class=\"nl-hide-input\">(.*?)</details>", page, re.S)  # hide-input
     assert details and "TOGGLED_SOURCE_HI" in details.group(1)
     assert "SHOWN_OUTPUT_HI" in page.replace(details.group(0), "")
-    assert "NEVER_RUN_BENCH" not in page and "NEVER_" not in page  # bench cells never reach a page
+    assert "NEVER_RUN_SKIPPED" not in page and "NEVER_" not in page  # skip-execution cells never run nor show
 
 
 def test_pages_have_no_prompts_widget_views_or_scripts_and_a_contents_list(built):
@@ -150,7 +150,7 @@ def test_solution_markers_in_a_student_notebook_fail_the_build(tmp_path):
 
 
 def test_objectives_read_as_plain_text_but_code_keeps_its_characters():
-    from newslens.build.course import learning_objectives
+    from newslens.tools.handouts.course import learning_objectives
 
     nb = {
         "cells": [

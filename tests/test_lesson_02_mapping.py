@@ -50,23 +50,23 @@ def planar_km(places, a: str, b: str, crs: str) -> float:
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    checks.assert_within_budget(session, lesson=2)
+    checks.assert_ran_without_errors(session)
 
 
 def test_points_are_exactly_the_rows_with_coordinates(session, places):
     mappable = places[places["lat"].notna() & places["lon"].notna()]
-    assert session.json("places_gdf['place_id'].tolist()") == mappable.index.tolist()
-    assert session.json("places_gdf.crs.to_epsg()") == 4326
-    xy = session.json("{r.place_id: [r.geometry.x, r.geometry.y] for r in places_gdf.itertuples()}")
+    assert session.value("places_gdf['place_id'].tolist()") == mappable.index.tolist()
+    assert session.value("places_gdf.crs.to_epsg()") == 4326
+    xy = session.value("{r.place_id: [r.geometry.x, r.geometry.y] for r in places_gdf.itertuples()}")
     for place_id, (x, y) in xy.items():  # x is the longitude, y the latitude
         assert (x, y) == pytest.approx(lonlat(places, place_id))
 
 
 def test_rows_without_coordinates_are_set_aside_not_dropped(session, places):
     no_coords = places.index[places["lat"].isna() | places["lon"].isna()].tolist()
-    assert session.json("unlocated['place_id'].tolist()") == no_coords
-    drawn = session.json("drawn['place_id'].tolist()")
-    not_drawn = session.json("not_drawn['place_id'].tolist()")
+    assert session.value("unlocated['place_id'].tolist()") == no_coords
+    drawn = session.value("drawn['place_id'].tolist()")
+    not_drawn = session.value("not_drawn['place_id'].tolist()")
     assert sorted(drawn + not_drawn) == sorted(places.index) and not set(drawn) & set(not_drawn)
     # every place without coordinates but with an area is drawn as that area
     for place_id in no_coords:
@@ -75,7 +75,7 @@ def test_rows_without_coordinates_are_set_aside_not_dropped(session, places):
 
 
 def test_only_precise_places_are_drawn_as_dots(session, places):
-    kinds = session.json("{r.place_id: [r.drawn_as, r.geometry.geom_type] for r in drawn.itertuples()}")
+    kinds = session.value("{r.place_id: [r.drawn_as, r.geometry.geom_type] for r in drawn.itertuples()}")
     for place_id, (drawn_as, geom_type) in kinds.items():
         precise = places.loc[place_id, "geo_precision"] == 1 and not math.isnan(places.loc[place_id, "lat"])
         assert (geom_type == "Point") == precise == (drawn_as == "dot"), place_id
@@ -84,7 +84,7 @@ def test_only_precise_places_are_drawn_as_dots(session, places):
 
 
 def test_uncertainty_circles_have_the_radius_of_the_data_on_the_ground(session, places):
-    rings = session.json(
+    rings = session.value(
         "{r.place_id: [list(c) for c in r.geometry.exterior.coords]"
         " for r in drawn[drawn.drawn_as == 'circle'].itertuples()}"
     )
@@ -99,7 +99,7 @@ def test_uncertainty_circles_have_the_radius_of_the_data_on_the_ground(session, 
 
 
 def test_areas_are_the_referenced_features(session, places):
-    areas = session.json(
+    areas = session.value(
         "{r.place_id: r.geometry.area for r in drawn[drawn.drawn_as.str.contains('area')].itertuples()}"
     )
     for place_id, area in areas.items():
@@ -108,8 +108,8 @@ def test_areas_are_the_referenced_features(session, places):
 
 
 def test_korea_map_shows_the_korean_sites_and_the_undisclosed_ones(session, places):
-    west, south, east, north = session.json("KOREA_BOX")
-    shown = set(session.json("korea_drawn"))
+    west, south, east, north = session.value("KOREA_BOX")
+    shown = set(session.value("korea_drawn"))
     inside = places[
         places["lon"].between(west, east) & places["lat"].between(south, north) & (places["kind"] != "country")
     ]
@@ -121,12 +121,12 @@ def test_korea_map_shows_the_korean_sites_and_the_undisclosed_ones(session, plac
 def test_sea_is_labelled_with_both_names_from_the_table(session, places):
     sea = places[places["kind"] == "sea"].iloc[0]
     other = sea["name_alt"].split(";")[0].strip()
-    label = session.json("sea_label")
+    label = session.value("sea_label")
     assert label == f"{sea['name_en']} ({other})" == "Sea of Japan (East Sea)"
 
 
 def test_geodesic_distances_match_pyproj_to_one_km(session, places):
-    routes = session.json("routes[['start', 'end', 'geodesic_km']].values.tolist()")
+    routes = session.value("routes[['start', 'end', 'geodesic_km']].values.tolist()")
     assert {(a, b) for a, b, _ in routes} == {
         ("pyongyang", "kursk_city"),
         ("pyongyang", "moscow"),
@@ -135,7 +135,7 @@ def test_geodesic_distances_match_pyproj_to_one_km(session, places):
     for a, b, km in routes:
         assert abs(km - geodesic_km(places, a, b)) < 1
     # the great-circle lines really follow the geodesic: every vertex lies on it (distances add up)
-    line = np.array(session.json("list(routes.geometry.iloc[0].coords)"))
+    line = np.array(session.value("list(routes.geometry.iloc[0].coords)"))
     start, end = lonlat(places, "pyongyang"), lonlat(places, "kursk_city")
     via = GEOD.inv(np.full(len(line), start[0]), np.full(len(line), start[1]), line[:, 0], line[:, 1])[2]
     rest = GEOD.inv(line[:, 0], line[:, 1], np.full(len(line), end[0]), np.full(len(line), end[1]))[2]
@@ -143,8 +143,8 @@ def test_geodesic_distances_match_pyproj_to_one_km(session, places):
 
 
 def test_planar_distances_and_their_errors(session, places):
-    table = session.json("distance_table.to_dict('index')")
-    errors = session.json("distance_error_pct.to_dict('index')")
+    table = session.value("distance_table.to_dict('index')")
+    errors = session.value("distance_error_pct.to_dict('index')")
     name = {p: places.loc[p, "name_en"] for p in ANCHORS}
     route = f"{name['pyongyang']}–{name['kursk_city']}"
     (lon_a, lat_a), (lon_b, lat_b) = lonlat(places, "pyongyang"), lonlat(places, "kursk_city")
@@ -159,7 +159,7 @@ def test_planar_distances_and_their_errors(session, places):
 
 
 def test_mercator_inflates_kursk_oblast_more_than_north_korea(session, places):
-    table = session.json("area_table.to_dict('index')")
+    table = session.value("area_table.to_dict('index')")
     kursk = area_for(places.loc["kursk_region", "geometry_ref"]).geometry.union_all()
     korea = area_for(places.loc["north_korea", "geometry_ref"]).geometry.union_all()
     kursk_km2 = abs(GEOD.geometry_area_perimeter(kursk)[0]) / 1e6
@@ -177,13 +177,13 @@ def test_projection_widget_redraws_and_measures_in_the_chosen_projection(session
     session.run("centre_picker.value = 'pyongyang'")
     session.run("projection_picker.value = 'Lambert azimuthal equal-area'")  # a different value first
     session.run(f"projection_picker.value = {projection!r}")
-    view = session.json("distance_view.to_dict('index')")
-    crs = session.json(f"projection_crs({projection!r}, 'pyongyang')")
+    view = session.value("distance_view.to_dict('index')")
+    crs = session.value(f"projection_crs({projection!r}, 'pyongyang')")
     for a, b in [("pyongyang", "kursk_city"), ("pyongyang", "moscow"), ("moscow", "kursk_city")]:
         row = view[f"{places.loc[a, 'name_en']}–{places.loc[b, 'name_en']}"]
         assert row["geodesic_km"] == pytest.approx(geodesic_km(places, a, b), abs=1)
         assert row["planar_km"] == pytest.approx(planar_km(places, a, b, crs), rel=1e-6)
-    figure = session.json(
+    figure = session.value(
         "[projection_fig.axes[0].get_title(),"
         " len(projection_fig.axes[0].collections), len(projection_fig.axes[0].lines)]"
     )
@@ -196,8 +196,8 @@ def test_centring_the_equidistant_projection_makes_its_routes_exact(session, pla
     session.run("projection_picker.value = 'Azimuthal equidistant'")
     for centre in ("pyongyang", "kursk_city"):
         session.run(f"centre_picker.value = {centre!r}")
-        view = session.json("distance_view.to_dict('index')")
-        assert places.loc[centre, "name_en"] in session.json("projection_fig.axes[0].get_title()")
+        view = session.value("distance_view.to_dict('index')")
+        assert places.loc[centre, "name_en"] in session.value("projection_fig.axes[0].get_title()")
         for route, row in view.items():
             error = abs(row["planar_km"] / row["geodesic_km"] - 1)
             from_centre = route.startswith(places.loc[centre, "name_en"]) or route.endswith(
@@ -222,16 +222,16 @@ def test_widget_callback_is_quick(session):
 
 
 def test_static_fallback_compares_mercator_with_the_equidistant_map(session, places):
-    assert session.json("static_comparison.columns.get_level_values(0).unique().tolist()") == [
+    assert session.value("static_comparison.columns.get_level_values(0).unique().tolist()") == [
         "Web Mercator",
         "Azimuthal equidistant",
     ]
-    errors = session.json("static_comparison.xs('error_pct', axis=1, level=1).to_dict('index')")
+    errors = session.value("static_comparison.xs('error_pct', axis=1, level=1).to_dict('index')")
     for route, row in errors.items():
         assert row["Web Mercator"] > 30  # Mercator overstates every route at these latitudes
         if route.startswith(places.loc["pyongyang", "name_en"]):
             assert abs(row["Azimuthal equidistant"]) < 0.01
-    assert session.json("[ax.get_title() for ax in fig.axes][:2]") == [
+    assert session.value("[ax.get_title() for ax in fig.axes][:2]") == [
         "Web Mercator",
         f"Azimuthal equidistant, centred on {places.loc['pyongyang', 'name_en']}",
     ]
@@ -255,7 +255,7 @@ def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
     checks.assert_opening_and_closing(
         NOTEBOOK, 2, "Mapping the places", 60, EXERCISE_LINK, next_link="03_charting_the_timeline.ipynb"
     )
-    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
+    checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):

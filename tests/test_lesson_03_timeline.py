@@ -37,26 +37,26 @@ def day(value) -> dt.date:
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    checks.assert_within_budget(session, lesson=3)
+    checks.assert_ran_without_errors(session)
 
 
 def test_timeline_has_every_event_once_in_date_order(session, events):
-    ids = session.json("timeline['event_id'].tolist()")
+    ids = session.value("timeline['event_id'].tolist()")
     assert sorted(ids) == sorted(events["event_id"])
     starts = events.set_index("event_id").loc[ids, "event_start"]
     assert starts.is_monotonic_increasing
-    assert session.json("timeline['y'].tolist()") == list(range(len(ids)))
+    assert session.value("timeline['y'].tolist()") == list(range(len(ids)))
 
 
 def test_precision_codes_agree_with_interval_widths(session, events):
     widths = (events["event_end"] - events["event_start"]).dt.days
     expected = [1 if w == 0 else 2 if w <= 13 else 3 if w <= 30 else 4 for w in widths]
-    assert session.json("events['precision_from_width'].astype(int).tolist()") == expected
+    assert session.value("events['precision_from_width'].astype(int).tolist()") == expected
     assert expected == events["time_precision"].astype(int).tolist()
 
 
 def test_report_lag_is_report_minus_last_possible_day(session, events):
-    lags = session.json("dict(zip(events['event_id'], events['report_lag_days']))")
+    lags = session.value("dict(zip(events['event_id'], events['report_lag_days']))")
     for row in events.dropna(subset=["report_date"]).itertuples():
         assert lags[row.event_id] == (row.report_date - row.event_end).days
 
@@ -65,17 +65,17 @@ def test_report_lag_is_report_minus_last_possible_day(session, events):
 def test_relative_phrases_resolve_by_the_calendar(session, anchor):
     a = dt.date.fromisoformat(anchor)
     monday = a - dt.timedelta(days=a.weekday())
-    last_week = session.json(f"[str(d.date()) for d in resolve('la scorsa settimana', '{anchor}')]")
+    last_week = session.value(f"[str(d.date()) for d in resolve('la scorsa settimana', '{anchor}')]")
     assert last_week == [str(monday - dt.timedelta(days=7)), str(monday - dt.timedelta(days=1))]
-    next_year = session.json(f"[str(d.date()) for d in resolve('il prossimo anno', '{anchor}')]")
+    next_year = session.value(f"[str(d.date()) for d in resolve('il prossimo anno', '{anchor}')]")
     assert next_year == [f"{a.year + 1}-01-01", f"{a.year + 1}-12-31"]
-    next_day = session.json(f"[str(d.date()) for d in resolve('il giorno successivo', '{anchor}')]")
+    next_day = session.value(f"[str(d.date()) for d in resolve('il giorno successivo', '{anchor}')]")
     assert next_day == [str(a + dt.timedelta(days=1))] * 2
 
 
 def test_publication_window_matches_research_and_events_table(session, events):
-    window = session.json("[str(d.date()) for d in publication_window]")
-    outer = session.json("[str(d.date()) for d in outer_window]")
+    window = session.value("[str(d.date()) for d in publication_window]")
+    outer = session.value("[str(d.date()) for d in outer_window]")
     # research notes (facts.md section 4): window 26-28 Dec 2025, outer limit 31 Dec 2025
     assert window == ["2025-12-26", "2025-12-28"]
     assert outer[1] == "2025-12-31"
@@ -88,9 +88,9 @@ def test_publication_window_matches_research_and_events_table(session, events):
 def test_upstream_copy_is_found_through_the_sources_table(session, events):
     sources = load_sources().set_index("source_id")
     upstream = sources.loc["article", "relays_source_id"]
-    assert session.json("upstream") == upstream
+    assert session.value("upstream") == upstream
     copy_day = events.loc[(events["source_id"] == upstream) & (events["event_type"] == "publication"), "event_start"]
-    assert session.json("str(upstream_day.date())") == str(day(copy_day.min()))
+    assert session.value("str(upstream_day.date())") == str(day(copy_day.min()))
 
 
 def test_article_reverses_the_order_of_the_two_kcna_reports(session, events):
@@ -99,14 +99,14 @@ def test_article_reverses_the_order_of_the_two_kcna_reports(session, events):
     article_order = sorted(visits.index, key=lambda e: text.find(visits.loc[e, "evidence_quote_it"]))
     report_order = sorted(visits.index, key=lambda e: visits.loc[e, "report_date"])
     assert all(text.find(q) >= 0 for q in visits["evidence_quote_it"])
-    assert session.json("article_order") == article_order
-    assert session.json("report_order") == report_order
+    assert session.value("article_order") == article_order
+    assert session.value("report_order") == report_order
     assert article_order == report_order[::-1]
 
 
 def test_missile_test_is_kept_apart_from_the_submarine_visit(session, events):
     by_id = events.set_index("event_id")
-    shown = session.json("merged[['place_id', 'time_precision']].astype(str).to_dict('index')")
+    shown = session.value("merged[['place_id', 'time_precision']].astype(str).to_dict('index')")
     for event_id in ["submarine_visit", "sam_test"]:
         assert shown[event_id]["place_id"] == by_id.loc[event_id, "place_id"]
     assert by_id.loc["sam_test", "place_id"] != by_id.loc["submarine_visit", "place_id"]
@@ -119,44 +119,44 @@ def test_missile_test_is_kept_apart_from_the_submarine_visit(session, events):
 )
 def test_anchor_widget_rechecks_the_phrases(session, events, anchor, letter_fits, plan_fits):
     session.run(f"anchor_picker.value = pd.Timestamp('{anchor}')")
-    fits = session.json("dict(zip(anchored['event_id'], anchored['fits'].astype(bool)))")
+    fits = session.value("dict(zip(anchored['event_id'], anchored['fits'].astype(bool)))")
     letter = events.loc[events["date_phrase_it"].str.contains("scorsa settimana", na=False), "event_id"].item()
     plan = events.loc[events["date_phrase_it"].str.contains("prossimo anno", na=False), "event_id"].item()
     assert fits[letter] is letter_fits and fits[plan] is plan_fits
     a = dt.date.fromisoformat(anchor)
     last_week_start = a - dt.timedelta(days=a.weekday() + 7)
-    html = session.json("anchor_view.value")
+    html = session.value("anchor_view.value")
     assert letter in html and str(last_week_start) in html
 
 
 @pytest.mark.parametrize(("start", "end"), [("2024-06-01", "2024-12-31"), ("2025-12-15", "2025-12-31")])
 def test_date_slider_filters_timeline_and_highlights_places(session, events, start, end):
-    before = session.json("hash(timeline_view.value)")
+    before = session.value("hash(timeline_view.value)")
     session.run(f"date_range_slider.value = (pd.Timestamp('{start}'), pd.Timestamp('{end}'))")
     s, e = pd.Timestamp(start), pd.Timestamp(end)
     expected = events[(events["event_start"] <= e) & (events["event_end"] >= s)]
-    assert sorted(session.json("selected_events['event_id'].tolist()")) == sorted(expected["event_id"])
-    assert session.json("highlighted_places") == sorted(expected["place_id"].unique())
+    assert sorted(session.value("selected_events['event_id'].tolist()")) == sorted(expected["event_id"])
+    assert session.value("highlighted_places") == sorted(expected["place_id"].unique())
     # the redrawn figure: title, faded rows, visible labels and place colours follow the selection
-    assert session.json("ax_tl.get_title()").startswith(f"{len(expected)} events")
-    ids = session.json("timeline['event_id'].tolist()")
-    alphas = session.json("explorer_bars.get_colors()[:, 3].tolist()")
-    labels = session.json("[bool(label.get_visible()) for label in explorer_labels]")
+    assert session.value("ax_tl.get_title()").startswith(f"{len(expected)} events")
+    ids = session.value("timeline['event_id'].tolist()")
+    alphas = session.value("explorer_bars.get_colors()[:, 3].tolist()")
+    labels = session.value("[bool(label.get_visible()) for label in explorer_labels]")
     chosen = set(expected["event_id"])
     assert [a == 1.0 for a in alphas] == [i in chosen for i in ids] == labels
     session.run("from matplotlib.colors import to_rgba_array as _to_rgba_array")
-    colours = session.json(
+    colours = session.value(
         "{p: _to_rgba_array(a.get_facecolor())[0].tolist() for p, a in explorer_place_artists.items()}"
     )
-    highlight = to_rgba(session.json("HIGHLIGHT"), 0.9)
+    highlight = to_rgba(session.value("HIGHLIGHT"), 0.9)
     for place_id, colour in colours.items():
         assert (tuple(colour) == pytest.approx(highlight)) is (place_id in set(expected["place_id"]))
-    assert session.json("hash(timeline_view.value)") != before
+    assert session.value("hash(timeline_view.value)") != before
 
 
 def test_map_draws_vague_places_as_areas_and_precise_ones_as_points(session, events):
     places = load_places().set_index("place_id")
-    kinds = session.json("dict(zip(place_shapes['place_id'], place_shapes.geom_type))")
+    kinds = session.value("dict(zip(place_shapes['place_id'], place_shapes.geom_type))")
     assert set(kinds) == set(events["place_id"])
     for place_id, kind in kinds.items():
         place = places.loc[place_id]
@@ -186,7 +186,7 @@ def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
     checks.assert_opening_and_closing(
         NOTEBOOK, 3, "Charting the timeline", 60, EXERCISE_LINK, next_link="04_evaluating_the_sources.ipynb"
     )
-    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
+    checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):

@@ -38,11 +38,11 @@ def evidence() -> pd.DataFrame:
 
 
 def test_runs_in_a_fresh_kernel_within_budget(session):
-    checks.assert_within_budget(session, lesson=5)
+    checks.assert_ran_without_errors(session)
 
 
 def test_evidence_table_keeps_every_claim_once_with_its_links(session, evidence):
-    got = pd.DataFrame(session.json("evidence[['claim_id', 'source_type', 'place_id', 'grade']].to_dict('records')"))
+    got = pd.DataFrame(session.value("evidence[['claim_id', 'source_type', 'place_id', 'grade']].to_dict('records')"))
     assert got["claim_id"].tolist() == evidence.index.tolist()
     got = got.set_index("claim_id")
     assert got["source_type"].tolist() == evidence["source_type"].tolist()
@@ -54,13 +54,13 @@ def test_map_draws_precise_places_as_points_and_vague_ones_as_areas(session, evi
     places = load_places().set_index("place_id")
     used = places.loc[sorted(set(evidence["place_id"].dropna()))]
     precise = used[(used["geo_precision"] <= 2) & used["lat"].notna()]
-    assert sorted(session.json("place_points['place_id'].tolist()")) == sorted(precise.index)
-    groups = session.json("{ref: sorted(members) for ref, members in area_groups.items()}")
+    assert sorted(session.value("place_points['place_id'].tolist()")) == sorted(precise.index)
+    groups = session.value("{ref: sorted(members) for ref, members in area_groups.items()}")
     vague = used.drop(precise.index)
     assert groups == {ref: sorted(g.index) for ref, g in vague.groupby("geometry_ref")}
-    assert session.json("outside") == [], "every place of a claim must fall inside one of the map frames"
-    to_map = Transformer.from_crs("EPSG:4326", session.json("MAP_CRS"), always_xy=True)
-    xy = session.json("{p: [g.x, g.y] for p, g in zip(place_points['place_id'], place_points.geometry)}")
+    assert session.value("outside") == [], "every place of a claim must fall inside one of the map frames"
+    to_map = Transformer.from_crs("EPSG:4326", session.value("MAP_CRS"), always_xy=True)
+    xy = session.value("{p: [g.x, g.y] for p, g in zip(place_points['place_id'], place_points.geometry)}")
     for place_id, (x, y) in xy.items():
         ex, ey = to_map.transform(places.loc[place_id, "lon"], places.loc[place_id, "lat"])
         assert abs(x - ex) < 1 and abs(y - ey) < 1, place_id
@@ -88,7 +88,7 @@ def expected_selection(evidence: pd.DataFrame, types, low: int, high: int, start
     ],
 )
 def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, high, start, end, undated):
-    months = session.json("[str(m.date()) for m in months]")
+    months = session.value("[str(m.date()) for m in months]")
     types = types or sorted(evidence["source_type"].unique())
     start, end = start or months[0], end or months[-1]
     session.run(
@@ -96,58 +96,58 @@ def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, h
         f"date_range.value = (pd.Timestamp('{start}'), pd.Timestamp('{end}'))\nundated_box.value = {undated}"
     )
     expected = expected_selection(evidence, types, low, high, start, end, undated)
-    selected = session.json("explorer_state['selection']['claim_id'].tolist()")
+    selected = session.value("explorer_state['selection']['claim_id'].tolist()")
     assert selected == expected
     chosen = evidence.loc[expected]
     layer = "explorer_state['layer']"
-    assert session.json(f"{layer}['title'].get_text()") == f"Selected: {len(expected)} of {len(evidence)} claims"
+    assert session.value(f"{layer}['title'].get_text()") == f"Selected: {len(expected)} of {len(evidence)} claims"
     # maps: on each panel, one hatched path per area holding a selected place, one large dot per selected point
     places = load_places().set_index("place_id")
     chosen_places = places.loc[sorted(set(chosen["place_id"].dropna()))]
     as_points = (chosen_places["geo_precision"] <= 2) & chosen_places["lat"].notna()
     n_areas = chosen_places.loc[~as_points, "geometry_ref"].nunique()
     for panel in (0, 1):
-        assert session.json(f"len({layer}['maps'][{panel}]['areas'].get_paths())") == n_areas
-        assert session.json(f"len({layer}['maps'][{panel}]['points'].get_offsets())") == as_points.sum()
+        assert session.value(f"len({layer}['maps'][{panel}]['areas'].get_paths())") == n_areas
+        assert session.value(f"len({layer}['maps'][{panel}]['points'].get_offsets())") == as_points.sum()
     # timeline: the selected events are drawn again in colour over the grey base
     events = evidence.dropna(subset=["event_start"]).drop_duplicates("event_id")
     picked = events["event_id"].isin(chosen["event_id"])
     spans = events["event_end"] > events["event_start"]
     timeline = f"{layer}['timeline']"
-    assert session.json(f"len({timeline}['bars'])") == (picked & spans).sum()
-    assert session.json(f"len({timeline}['days'].get_offsets())") == (picked & ~spans).sum()
-    highlight = session.json("style.PALETTE[0]").lower()
+    assert session.value(f"len({timeline}['bars'])") == (picked & spans).sum()
+    assert session.value(f"len({timeline}['days'].get_offsets())") == (picked & ~spans).sum()
+    highlight = session.value("style.PALETTE[0]").lower()
     to_hex_in_kernel = "__import__('matplotlib').colors.to_hex"
-    colours = session.json(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {timeline}['bars']]")
+    colours = session.value(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {timeline}['bars']]")
     assert all(c == highlight for c in colours)
     # the base figure keeps every event, in grey
-    assert session.json("len(explorer_fig.axes[2].patches)") == spans.sum()
+    assert session.value("len(explorer_fig.axes[2].patches)") == spans.sum()
 
 
 def test_brief_cites_only_existing_claims_with_their_grades(session, evidence):
-    brief = session.json("brief[['sentence_no', 'claim_ids']].values.tolist()")
+    brief = session.value("brief[['sentence_no', 'claim_ids']].values.tolist()")
     cited = [(n, cid.strip()) for n, ids in brief for cid in ids.split(";")]
     assert all(cid in evidence.index for _, cid in cited)
-    check = session.json("brief_check[['sentence_no', 'claim_id', 'exists', 'grade']].values.tolist()")
+    check = session.value("brief_check[['sentence_no', 'claim_id', 'exists', 'grade']].values.tolist()")
     assert [(n, cid) for n, cid, _, _ in check] == cited
     assert all(exists and grade == evidence.loc[cid, "grade"] for _, cid, exists, grade in check)
-    assert session.json("unknown_ids") == []
-    weakest = session.json("weakest.to_dict()")
+    assert session.value("unknown_ids") == []
+    weakest = session.value("weakest.to_dict()")
     for n in {n for n, _ in cited}:
         assert weakest[str(n)] == max(int(evidence.loc[cid, "credibility"]) for m, cid in cited if m == n)
-    assert session.json("check_brief(draft)[['claim_id', 'exists']].values.tolist()") == [["c99", False]]
+    assert session.value("check_brief(draft)[['claim_id', 'exists']].values.tolist()") == [["c99", False]]
 
 
 def test_workflow_fills_tables_in_foreign_key_order(session):
     package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
     schemas = {r["name"]: r["schema"] for r in package["resources"]}
-    order = session.json("workflow['table'].tolist()")
+    order = session.value("workflow['table'].tolist()")
     assert sorted(order) == sorted(schemas)
     for position, table in enumerate(order):
         for fk in schemas[table].get("foreignKeys", []):
             target = fk["reference"]["resource"] or table
             assert target == table or order.index(target) < position, f"{table} points at {target}, filled later"
-    required = session.json("dict(zip(workflow['table'], workflow['required columns']))")
+    required = session.value("dict(zip(workflow['table'], workflow['required columns']))")
     for table, schema in schemas.items():
         names = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
         assert required[table] == ", ".join(names)
@@ -174,7 +174,7 @@ def test_running_again_in_the_same_kernel_gives_the_same_results(session):
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
     checks.assert_opening_and_closing(NOTEBOOK, 5, "Putting it together", 45, EXERCISE_LINK, next_link=None)
-    checks.assert_no_stored_outputs_and_one_bench_cell(NOTEBOOK)
+    checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM_FLAGS, require_tool
 
-from newslens.build.handouts import build_handouts
-from newslens.build.sample import make_sample_course
+from newslens.tools.handouts.build import build_handouts
+from newslens.tools.handouts.sample import make_sample_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

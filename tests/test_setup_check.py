@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from newslens import paths
-from newslens.notebook_session import NotebookSession
+from newslens.tools.runner import NotebookRun, RunOptions
 from newslens.setup_check import required_distributions
 
 
 def test_setup_check_notebook_passes_in_a_fresh_kernel():
-    with NotebookSession(paths.NOTEBOOKS_DIR / "00_setup_check.ipynb", timeout=120) as session:
-        failed = session.json("failed")
-        checked = session.json("[r.name for r in all_results]")
+    with NotebookRun(paths.NOTEBOOKS_DIR / "00_setup_check.ipynb", RunOptions(timeout=120, keep_kernel=True)) as session:
+        failed = session.value("failed")
+        checked = session.value("[r.name for r in all_results]")
         text = "".join(out.get("text", "") for out in session.outputs())
     assert failed == [], f"setup checks failed on a correct installation: {failed}\n{text}"
     for dist in required_distributions():

@@ -1,7 +1,7 @@
-"""``python -m newslens``: see :mod:`newslens.cli`."""
+"""``python -m newslens``: the course's command line, see :mod:`newslens.tools.cli`."""
 
 import sys
 
-from newslens.cli import main
+from newslens.tools.cli import main
 
 sys.exit(main())

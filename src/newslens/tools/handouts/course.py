@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import UserError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -22,7 +24,7 @@ SET_TITLES: dict[str, str] = {
 }
 
 
-class CourseError(Exception):
+class CourseError(UserError):
     """The course file or a notebook it lists is missing or malformed."""
 
 
@@ -37,6 +39,7 @@ class Handout:
     minutes: int | None
     execute: bool  # exercises are rendered without running (their answers are blank)
     lesson_id: str = ""
+    widget: dict[str, str] | None = None  # the lesson's main widget, for the bench ([lesson.widget])
     prev: Handout | None = field(default=None, repr=False)
     next: Handout | None = field(default=None, repr=False)
 
@@ -88,9 +91,10 @@ def load_course(course_file: Path, sets: tuple[str, ...] = SETS) -> Course:
         nb = root / entry["notebook"]
         title = str(entry.get("title") or nb.stem)
         lid = str(entry.get("id", ""))
-        groups["lessons"].append(
-            Handout("lessons", nb.stem, nb, title, entry.get("minutes"), True, lid)
-        )
+        widget = entry.get("widget")
+        if widget is not None and not (isinstance(widget, dict) and {"name", "values"} <= set(widget)):
+            raise CourseError(f"{course_file}: lesson {lid or i + 1}: [lesson.widget] needs 'name' and 'values'")
+        groups["lessons"].append(Handout("lessons", nb.stem, nb, title, entry.get("minutes"), True, lid, widget))
         exercise = entry.get("exercise")
         if exercise:
             groups["exercises"].append(
@@ -115,8 +119,15 @@ def missing_notebooks(course: Course) -> list[Handout]:
 
 def read_notebook_json(path: Path) -> dict:
     """The notebook as plain JSON (cheaper than nbformat when we only need to look)."""
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise CourseError(f"{path}: not a valid notebook ({type(err).__name__}: {err})",
+                          "restore it from git or re-create it") from err
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise CourseError(f"{path}: not a notebook (no list of cells)", "restore it from git or re-create it")
+    return data
 
 
 def _markdown_text(nb: dict) -> list[str]:

@@ -75,7 +75,7 @@ def make_sample_course(root: Path) -> Path:
         _code("fig, ax = plt.subplots(figsize=(3, 2))\nax.plot([1, 2, 3])\nplt.show()",
               alt="A rising line, for the test."),
         _code("import ipywidgets as widgets\nwidgets.IntSlider(value=3)"),
-        _code("print('NEVER_' + 'RUN_BENCH')", tags=["bench-widget"]),
+        _code("print('NEVER_' + 'RUN_SKIPPED')", tags=["skip-execution"]),
     ]))
     _write(root / "notebooks" / "02_beta.ipynb", notebook([
         _md("# Beta lesson\n\n## Learning objectives\n\n- Count days\n"),

@@ -38,7 +38,8 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from . import exercises, paths
+from .. import exercises
+from ... import paths
 
 GRADES_DIR: Path = paths.BUILD_DIR / "grades"
 GRADEBOOK_COLUMNS = ["student", "assignment", "question", "points", "max_points", "feedback", "flag"]
@@ -229,7 +230,7 @@ def _run_isolated(autograder: Path, notebook: Path, assignment: str, timeout: in
         cmd = [
             sys.executable,
             "-m",
-            "newslens.grading",
+            "newslens.tools.grading",
             "--worker",
             str(autograder),
             str(named),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserError
 from .cache import Manifest, _rel, environment_hash, notebook_render_hash, notebook_source_hash, sha256_bytes
 from .course import (
     SETS,
@@ -39,7 +40,7 @@ from .index import IndexEntry, render_index
 MAX_BYTES = 2 * 1024 * 1024
 
 
-class BuildFailed(Exception):
+class BuildFailed(UserError):
     """One or more notebooks failed; the message lists each with its cell and error."""
 
 
@@ -67,7 +68,7 @@ def available_cores() -> int:
 
 def course_version(root: Path) -> str:
     """``newslens.__version__`` plus ``git describe --always --dirty`` when the root is a git clone."""
-    from .. import __version__
+    from ... import __version__
 
     try:
         out = subprocess.run(
@@ -90,20 +91,27 @@ def _relink(group: list[Handout]) -> None:
         a.next, b.prev = b, a
 
 
-def select(course: Course, only: list[str] | None) -> None:
-    """Keep the handouts whose name or key (``set/name``) matches one of the ``only`` patterns."""
+def _matches(h: Handout, pattern: str) -> bool:
+    return any(fnmatch.fnmatch(text, pattern) for text in (h.name, h.key, h.source.name))
+
+
+def select(course: Course, only: list[str] | None) -> set[str]:
+    """The keys (``set/name``) of the handouts to build: those matching one of ``only`` (all without it).
+
+    The course itself is left whole, so the index and every page's links still cover all of it.
+    Raises :class:`CourseError` naming the pattern when one matches nothing.
+    """
+    everything = course.all()
     if not only:
-        return
-    for s, group in course.handouts.items():
-        course.handouts[s] = [
-            h
-            for h in group
-            if any(
-                fnmatch.fnmatch(h.name, p) or fnmatch.fnmatch(h.key, p) or fnmatch.fnmatch(h.source.name, p)
-                for p in only
-            )
-        ]
-        _relink(course.handouts[s])
+        return {h.key for h in everything}
+    unmatched = [p for p in only if not any(_matches(h, p) for h in everything)]
+    if unmatched:
+        raise CourseError(
+            f"--only {' '.join(unmatched)}: no notebook of the course matches",
+            "patterns match a name (01_reading_the_article), a set/name (lessons/01_*) or a file name "
+            f"(01_reading_the_article.ipynb), e.g. {everything[0].key}" if everything else None,
+        )
+    return {h.key for h in everything if any(_matches(h, p) for p in only)}
 
 
 def page_title(h: Handout, heading: str | None) -> str:
@@ -123,7 +131,7 @@ def _work(task: dict[str, Any]) -> dict[str, Any]:
     """Execute (if asked) and render one handout; never leaves a stale page behind on failure."""
     import nbformat
 
-    from .execute import NotebookFailed, execute_notebook
+    from ..runner import NotebookFailed, RunOptions, execute_notebook
     from .render import render_page, solution_leaks
 
     h: Handout = task["handout"]
@@ -132,7 +140,7 @@ def _work(task: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         if task["mode"] == "execute":
-            ran = execute_notebook(h.source, task["root"], timeout=task["timeout"])
+            ran = execute_notebook(h.source, RunOptions(root=task["root"], timeout=task["timeout"]))
             nb = ran.nb
             exec_path = Path(task["cache_dir"]) / task["exec_rel_stub"]
             exec_path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +199,7 @@ def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(
-            ["nbclient", "nbconvert", "nbformat", "newslens.build.execute", "newslens.build.render"]
+            ["nbclient", "nbconvert", "nbformat", "newslens.tools.runner", "newslens.tools.handouts.render"]
         )
     else:
         ctx = mp.get_context("spawn")
@@ -227,8 +235,8 @@ def build_handouts(
     """
     t0 = time.perf_counter()
     course = load_course(course_file, sets)
-    select(course, only)
-    missing = missing_notebooks(course)
+    chosen = select(course, only)
+    missing = [h for h in missing_notebooks(course) if h.key in chosen]
     if missing:
         listed = "\n".join(f"  - {h.source.relative_to(course.root)} ({h.set})" for h in missing)
         if not allow_missing:
@@ -237,9 +245,10 @@ def build_handouts(
                 f"{listed}\nCreate them, or build a part with --only / --allow-missing."
             )
         log(f"WARNING: skipping {len(missing)} missing notebook(s):\n{listed}")
-        for s, group in course.handouts.items():
-            course.handouts[s] = [h for h in group if h.source.is_file()]
-            _relink(course.handouts[s])
+    # A notebook that does not exist has no page: the index and the links skip it.
+    for s, group in course.handouts.items():
+        course.handouts[s] = [h for h in group if h.source.is_file()]
+        _relink(course.handouts[s])
 
     root = course.root
     out_dir = root / "build" / "handouts"
@@ -261,6 +270,8 @@ def build_handouts(
         h.title = page_title(h, notebook_title(nb))
         entries.append(IndexEntry(h.set, h.html_relpath, h.title, h.minutes, learning_objectives(nb)))
     for h in course.all():
+        if h.key not in chosen:
+            continue
         nb = notebooks[h.key]
         out_path = out_dir / h.html_relpath
         entry = manifest.notebooks.get(h.key, {})
@@ -387,16 +398,3 @@ def print_summary(report: BuildReport, log: Callable[[str], None] = print) -> No
         f"handouts: {len(report.executed)} executed, {len(report.rendered)} rendered, "
         f"{len(report.up_to_date)} up to date, in {report.seconds:.2f} s -> {report.out_dir}"
     )
-
-
-def main_handouts(
-    course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None, allow_missing: bool
-) -> int:
-    """CLI entry: build, print sizes and totals, return the exit status."""
-    try:
-        report = build_handouts(course_file, only=only, sets=sets, jobs=jobs, allow_missing=allow_missing)
-    except (CourseError, BuildFailed) as err:
-        print(f"ERROR: {err}", file=sys.stderr)
-        return 1
-    print_summary(report)
-    return 0

@@ -9,12 +9,10 @@ callback, median and worst, without a browser.
 Everything runs on a temporary copy of the course, so the real ``build/`` and notebooks are never
 touched. (a), (d) and (e) run the real command line in a subprocess.
 
-Hook for lesson authors, (f): give a lesson one code cell tagged ``bench-widget``. The build never
-runs it and no page shows it; the bench runs it after the rest of the notebook, in the same
-kernel. It calls :func:`time_widget` on the lesson's main widget, e.g.::
-
-    from newslens.build.bench import time_widget
-    time_widget(anchor_slider, values=range(0, 30), label="anchor date slider")
+(f) drives widgets from outside the notebook: no lesson carries a benchmark cell. A lesson names its
+main widget in ``course.toml`` (``[lesson.widget]``: the variable, an expression for the values to
+set, a label); the bench executes the lesson with the runner, keeps its kernel, and times
+:func:`time_widget` on that widget there.
 
 This module imports only the standard library at top level: the kernel imports it cheaply.
 """
@@ -22,7 +20,6 @@ This module imports only the standard library at top level: the kernel imports i
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -33,8 +30,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-_MARK = "NEWSLENS-BENCH-WIDGET "
-
 
 def floor_imports() -> str:
     """The floor's one cell: import every package the course's notebooks import (pyproject's dependencies
@@ -44,13 +39,11 @@ def floor_imports() -> str:
     return "import " + ", ".join([*imported_modules(), "matplotlib.pyplot", "newslens.data", "newslens.geo"])
 
 
-def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: str | None = None) -> dict:
-    """Set ``widget.<attr>`` to each of ``values`` and time each callback (ms); print the result.
+def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: str | None = None) -> dict[str, Any]:
+    """Set ``widget.<attr>`` to each of ``values``, timing each callback (ms); give the widget its value back.
 
-    ipywidgets calls observers synchronously when a trait changes, so the time of the assignment
-    is the time the callback takes to recompute and redraw its output. The widget gets its value back
-    afterwards: in JupyterLab a student's "Run All" runs this cell too, and a measurement must not
-    leave the lesson's widget showing whatever value was timed last.
+    ipywidgets calls observers synchronously when a trait changes, so the time of the assignment is
+    the time the callback takes to recompute and redraw its output.
     """
     original = getattr(widget, attr)
     times = []
@@ -63,10 +56,12 @@ def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: 
         setattr(widget, attr, original)
     if not times:
         raise ValueError("time_widget needs at least one value")
-    result = {"label": label or type(widget).__name__, "n": len(times),
-              "median_ms": statistics.median(times), "worst_ms": max(times)}
-    print(_MARK + json.dumps(result))
-    return result
+    return {
+        "label": label or type(widget).__name__,
+        "n": len(times),
+        "median_ms": statistics.median(times),
+        "worst_ms": max(times),
+    }
 
 
 def _copy_course(course_file: Path, dest: Path) -> Path:
@@ -80,26 +75,29 @@ def _copy_course(course_file: Path, dest: Path) -> Path:
 
 def _cli(course_file: Path, extra: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "newslens", "handouts", "--course", str(course_file), *extra],
+    proc = subprocess.run([sys.executable, "-m", "newslens", "--root", str(course_file.parent), "handouts", "--course", str(course_file),
+         *extra],
                           capture_output=True, text=True, check=False)
     return time.perf_counter() - start, proc
 
 
-def _floor(notebooks: list[Path], root: Path) -> float:
-    """Seconds to start a kernel, import the course's packages and stop, summed over notebooks."""
+def _floor(notebooks: list[Path], root: Path, work: Path) -> float:
+    """Seconds to start a kernel, import the course's packages and stop, summed over notebooks.
+
+    It goes through the same runner as the build, so (a) and (c) differ only in the notebooks' own work.
+    """
     import nbformat
-    from ..kernels import kernel_manager
-    from nbclient import NotebookClient
 
-    from .execute import kernel_env
+    from .runner import NotebookRun, RunOptions
 
+    floor = work / "floor.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(floor_imports())]), floor)
     total = 0.0
     for _ in notebooks:
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(floor_imports())])
-        with kernel_manager() as km:
-            start = time.perf_counter()
-            NotebookClient(nb, km=km, timeout=300, kernel_name="python3").execute(env=kernel_env(root))
-            total += time.perf_counter() - start
+        start = time.perf_counter()
+        with NotebookRun(floor, RunOptions(root=root, timeout=300)):
+            pass
+        total += time.perf_counter() - start
     return total
 
 
@@ -109,15 +107,15 @@ PLAIN_TIMEOUT = 300
 
 def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]]:
     """The plain way: one ``jupyter nbconvert`` per notebook, one after the other."""
-    from .execute import BENCH_TAG, kernel_env
+    from .runner import SKIP_TAG, kernel_env
 
     env = kernel_env(root)
     errors = []
     start = time.perf_counter()
     for h in handouts:
         cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(out / h.set)]
-        # The same work as the build, which never runs the bench's own widget-timing cell.
-        cmd += ["--TagRemovePreprocessor.enabled=True", f"--TagRemovePreprocessor.remove_cell_tags={BENCH_TAG}"]
+        # The same work as the build, which never runs a cell tagged skip-execution.
+        cmd += ["--TagRemovePreprocessor.enabled=True", f"--TagRemovePreprocessor.remove_cell_tags={SKIP_TAG}"]
         if h.execute:
             cmd.insert(4, "--execute")
         try:
@@ -133,34 +131,24 @@ def _plain(handouts: list[Any], root: Path, out: Path) -> tuple[float, list[str]
     return time.perf_counter() - start, errors
 
 
-def _widgets(lessons: list[Any], root: Path) -> list[dict]:
-    """Run each lesson that has ``bench-widget`` cells, those cells last; collect their timings."""
-    import nbformat
-    from ..kernels import kernel_manager
-    from nbclient import NotebookClient
+def _widgets(lessons: list[Any], root: Path) -> list[dict[str, Any]]:
+    """Execute each lesson that names a main widget, keep its kernel, and time that widget there."""
+    from .runner import NotebookRun, RunOptions
 
-    from .execute import BENCH_TAG, kernel_env
-
-    results = []
+    results: list[dict[str, Any]] = []
     for h in lessons:
-        nb = nbformat.read(h.source, as_version=4)
-        bench = [c for c in nb.cells if BENCH_TAG in c.get("metadata", {}).get("tags", [])]
-        if not bench:
+        spec = h.widget
+        if not spec:
             continue
-        nb.cells = [c for c in nb.cells if c not in bench] + bench
+        call = (
+            f"__import__('newslens.tools.bench', fromlist=['time_widget']).time_widget("
+            f"{spec['name']}, {spec['values']}, attr={spec.get('attr', 'value')!r}, label={spec.get('label')!r})"
+        )
         try:
-            with kernel_manager() as km:
-                NotebookClient(
-                    nb, km=km, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(h.source.parent)}}
-                ).execute(env=kernel_env(root))
+            with NotebookRun(h.source, RunOptions(root=root, keep_kernel=True)) as run:
+                results.append({"lesson": h.name, **run.value(call)})
         except Exception as err:  # report and go on: one broken lesson should not hide the others
             results.append({"lesson": h.name, "error": f"{type(err).__name__}: {str(err)[-300:]}"})
-            continue
-        for cell in bench:
-            for out in cell.get("outputs", []):
-                for line in out.get("text", "").splitlines():
-                    if line.startswith(_MARK):
-                        results.append({"lesson": h.name, **json.loads(line[len(_MARK):])})
     return results
 
 
@@ -171,8 +159,8 @@ def _verdict(ok: bool) -> str:
 def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None,
                allow_missing: bool, skip_plain: bool = False) -> int:
     """Run (a) to (f) on a temporary copy of the course and print figures, ratios and verdicts."""
-    from .course import CourseError, load_course, missing_notebooks
-    from .handouts import available_cores, select
+    from .handouts.build import available_cores, select
+    from .handouts.course import CourseError, load_course, missing_notebooks
 
     opts: list[str] = ["--sets", ",".join(sets)]
     for pattern in only or []:
@@ -186,13 +174,14 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
         tmp_course = _copy_course(Path(course_file), Path(tmp) / "course")
         root = tmp_course.parent
         course = load_course(tmp_course, sets)
-        select(course, only)
-        missing = missing_notebooks(course)
+        chosen = select(course, only)
+        missing = [h for h in missing_notebooks(course) if h.key in chosen]
         if missing and not allow_missing:
-            print("ERROR: " + str(CourseError(f"missing notebooks: {[str(h.source.relative_to(root)) for h in missing]}"
-                                               " (use --allow-missing or --only)")), file=sys.stderr)
-            return 1
-        handouts = [h for h in course.all() if h.source.is_file()]
+            raise CourseError(
+                f"missing notebooks: {', '.join(str(h.source.relative_to(root)) for h in missing)}",
+                "use --allow-missing or --only",
+            )
+        handouts = [h for h in course.all() if h.key in chosen and h.source.is_file()]
         executed = [h for h in handouts if h.execute]
         cores = min(jobs or available_cores(), max(1, len(executed)))
         print(f"bench: {len(handouts)} handouts ({len(executed)} executed) on {cores} core(s), "
@@ -214,7 +203,7 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
             print(f"(b) plain nbconvert ....... {b:7.2f} s (one `jupyter nbconvert --execute --to html` "
                   f"per notebook)" + (f"; {len(errors)} failed: {errors}" if errors else ""))
 
-        floor_total = _floor(executed, root)
+        floor_total = _floor(executed, root, Path(tmp))
         c = floor_total / cores
         print(f"(c) floor ................. {c:7.2f} s ({len(executed)} kernels importing the course's "
               f"packages, {floor_total:.2f} s / {cores} cores)")
@@ -236,8 +225,8 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
 
         widget_results = _widgets([h for h in handouts if h.set == "lessons"], root)
         if not widget_results:
-            print("(f) widget callbacks ...... no widget benchmarks found (tag a cell `bench-widget`, "
-                  "see newslens.build.bench)")
+            print("(f) widget callbacks ...... no lesson names a main widget ([lesson.widget] in course.toml, "
+                  "see newslens.tools.bench)")
         for r in widget_results:
             if "error" in r:
                 print(f"(f) {r['lesson']}: bench failed: {r['error']}")

@@ -52,29 +52,40 @@ def notebook_render_hash(nb: dict) -> str:
 
 def package_dir() -> Path:
     """The installed ``newslens`` package folder."""
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]
 
 
 #: Parts of the package that only shape pages, never what a kernel computes.
-RENDER_ONLY = ("build", "templates", "cli.py", "__main__.py")
+RENDER_ONLY = ("tools", "__main__.py")
+#: Parts of the tools that do change what a kernel computes: the runner's own cells and its kernels.
+EXECUTION_FILES = ("tools/runner.py", "tools/kernels.py")
 
 
 def environment_hash(for_render: bool = False) -> str:
-    """Hash of Python's and key packages' versions; ``for_render`` adds the build code and templates.
+    """Hash of Python's and key packages' versions, plus the files that shape the result.
 
-    The helper package's own modules are not in the execution hash: each run records the files of
-    the ``newslens`` modules its notebook imported and is invalidated when one of them changes,
-    like a data file. So editing ``grading.py`` re-runs no lesson that never imports it, and editing
-    the template re-renders pages without re-running any notebook.
+    For execution, those are the notebook runner and its kernels (:data:`EXECUTION_FILES`); the rest
+    of the helper package is not in this hash: each run records the files of the ``newslens`` modules
+    its notebook imported and is invalidated when one of them changes, like a data file. So editing the
+    grader re-runs no lesson, and editing the template (``for_render``: the tools and the templates)
+    re-renders pages without re-running any notebook.
     """
     h = hashlib.sha256()
     pkg = package_dir()
     if for_render:
-        files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                       and p.relative_to(pkg).parts[0] in RENDER_ONLY)
-        for p in files:
-            h.update(str(p.relative_to(pkg)).encode())
-            h.update(p.read_bytes())
+        files = sorted(
+            p
+            for p in pkg.rglob("*")
+            if p.is_file()
+            and "__pycache__" not in p.parts
+            and p.relative_to(pkg).parts[0] in RENDER_ONLY
+            and p.relative_to(pkg).as_posix() not in EXECUTION_FILES
+        )
+    else:
+        files = [pkg / name for name in EXECUTION_FILES]
+    for p in files:
+        h.update(str(p.relative_to(pkg)).encode())
+        h.update(p.read_bytes())
     h.update(sys.version.encode())
     for name in KEY_PACKAGES:
         try:

@@ -1,6 +1,6 @@
 """Render an executed notebook to one self-contained HTML page with the course template.
 
-The template (``newslens/templates/newslens``) extends nbconvert's ``lab`` cell markup but writes
+The template (``templates/newslens`` beside this module) extends nbconvert's ``lab`` cell markup but writes
 its own ``<head>``: inline CSS only, no MathJax, require.js, jQuery or widget manager, no web fonts.
 Jupyter Book's cell tags are honoured: ``remove-cell``, ``remove-input``, ``remove-output`` (via
 nbconvert's TagRemovePreprocessor) and ``hide-input`` (a ``<details>`` toggle, in the template).
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .course import Handout
-from .execute import BENCH_TAG, WIDGET_STATE, WIDGET_VIEW
+from ..runner import WIDGET_STATE, WIDGET_VIEW
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 #: Lines that must never reach a student's page (otter-grader's solution and hidden-test markers).
 SOLUTION_MARKERS = (
@@ -73,8 +73,7 @@ def solution_leaks(nb: Any) -> list[str]:
 
 
 def prepare(nb: Any, execute: bool) -> None:
-    """Drop what a page never shows: bench cells, widget views and state; outputs of unrun pages."""
-    nb.cells = [c for c in nb.cells if BENCH_TAG not in c.get("metadata", {}).get("tags", [])]
+    """Drop what a page never shows: widget views and state; outputs of unrun pages."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -108,7 +107,7 @@ def _exporter() -> Any:
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.sanitize_html = False
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", BENCH_TAG}
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
     return HTMLExporter(config=c)

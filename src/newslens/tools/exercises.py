@@ -11,17 +11,16 @@ see ``instructors/README.md``). :func:`generate` runs ``otter assign`` on it int
 Both copies are normalised (outputs cleared, execution counts and cell ids made deterministic) so that
 running ``make exercises`` twice gives byte-identical files, and a test can tell when a committed copy
 is out of date with its source. The autograder zip with the hidden tests stays in ``build/`` and is what
-:mod:`newslens.grading` grades with.
+:mod:`newslens.tools.grading` grades with.
 
 Example
 -------
->>> from newslens.exercises import generate
+>>> from newslens.tools.exercises import generate
 >>> generate(["01_reading_the_article"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import hashlib
 import json
@@ -35,12 +34,13 @@ from typing import Any
 
 import nbformat
 
-from . import paths
+from .errors import UserError
+from .layout import CourseLayout
 
-#: Where the instructors' master notebooks live.
-SOURCES_DIR: Path = paths.REPO_ROOT / "instructors" / "exercise_sources"
+#: Where the instructors' master notebooks live (in this package's own course).
+SOURCES_DIR: Path = CourseLayout.of().exercise_sources
 #: Where ``otter assign`` writes its output (never committed).
-OTTER_BUILD_DIR: Path = paths.BUILD_DIR / "otter"
+OTTER_BUILD_DIR: Path = CourseLayout.of().otter_build
 
 _NB_VERSION = 4
 # Fragments shorter than this are too generic to prove a leak (e.g. "entities", "}").
@@ -181,6 +181,7 @@ def render_set(source_path: Path, build_dir: Path | None = None, run_tests: bool
 def generate(
     names: list[str] | None = None,
     *,
+    root: Path | None = None,
     sources_dir: Path | None = None,
     exercises_dir: Path | None = None,
     solutions_dir: Path | None = None,
@@ -194,13 +195,19 @@ def generate(
     value lists the committed copies that differ from what the sources produce. Never touches
     students' working copies (``my-work/``).
     """
-    exercises_dir = exercises_dir or paths.EXERCISES_DIR
-    solutions_dir = solutions_dir or paths.SOLUTIONS_DIR
+    course = CourseLayout.of(root)
+    sources_dir = sources_dir or course.exercise_sources
+    exercises_dir = exercises_dir or course.exercises
+    solutions_dir = solutions_dir or course.solutions
+    build_dir = build_dir or (course.otter_build if root else None)
     sources = source_notebooks(sources_dir)
     if names:
         unknown = set(names) - {s.stem for s in sources}
         if unknown:
-            raise ValueError(f"No master notebook for {sorted(unknown)} in {sources_dir or SOURCES_DIR}")
+            raise UserError(
+                f"no exercise set named {', '.join(sorted(unknown))} in {course.shown(sources_dir)}",
+                f"choose from {', '.join(s.stem for s in sources)}",
+            )
         sources = [s for s in sources if s.stem in names]
     touched: list[Path] = []
     for source in sources:
@@ -304,23 +311,3 @@ def leaks(source_path: Path | str, student_path: Path | str) -> list[str]:
     """The solution fragments of ``source_path`` found in the student notebook ``student_path``."""
     visible = student_visible_text(student_path)
     return [frag for frag in solution_fragments(source_path) if frag in visible]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``make exercises``: regenerate exercises/ and solutions/ (``--check`` only reports)."""
-    parser = argparse.ArgumentParser(prog="newslens exercises", description=main.__doc__)
-    parser.add_argument("sets", nargs="*", help="set stems, e.g. 01_reading_the_article (default: all)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a copy is stale")
-    parser.add_argument("--no-run-tests", action="store_true", help="skip otter's solution self-test")
-    args = parser.parse_args(argv)
-    touched = generate(args.sets or None, run_tests=not args.no_run_tests, check=args.check)
-    for path in touched:
-        rel = path.relative_to(paths.REPO_ROOT) if path.is_relative_to(paths.REPO_ROOT) else path
-        print(f"{'stale' if args.check else 'wrote'}: {rel}")
-    if not touched:
-        print("exercises/ and solutions/ are up to date with instructors/exercise_sources/")
-    return 1 if (args.check and touched) else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
