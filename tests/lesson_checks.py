@@ -6,17 +6,42 @@ each check per lesson; the bodies that are the same in every lesson live here on
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import nbformat
 
+from newslens import paths
 from newslens.data import load_article
+from newslens.tools.handouts.course import Course, Handout, load_course
 from newslens.tools.runner import NotebookRun, RunOptions, temporary_cwd
 
 OPENING_HEADINGS = ("## Learning objectives", "## Prerequisites", "## Time needed", "## Where this sits")
 CLOSING_HEADINGS = ("## Summary", "## Key points", "## Practise and continue")
+
+
+@functools.cache
+def _course() -> Course:
+    return load_course(paths.REPO_ROOT / "course.toml")
+
+
+def course_entry(notebook: Path) -> Handout:
+    """The lesson that course.toml lists for ``notebook``: its ``lesson_id``, ``title``, ``minutes`` and ``next``
+    lesson (None for the last one)."""
+    for lesson in _course().handouts["lessons"]:
+        if lesson.source.resolve() == Path(notebook).resolve():
+            return lesson
+    raise AssertionError(f"{notebook} is not a lesson of course.toml")
+
+
+def exercise_link(lesson: Handout) -> str:
+    """The link from ``lesson`` to the exercise set that course.toml pairs with it (``exercise = ...``)."""
+    for exercise in _course().handouts["exercises"]:
+        if exercise.lesson_id == lesson.lesson_id:
+            return f"../exercises/{exercise.name}.ipynb"
+    raise AssertionError(f"course.toml names no exercise for lesson {lesson.lesson_id} ({lesson.name})")
 
 
 def run_lesson(notebook: Path, timeout: int = 120) -> Iterator[NotebookRun]:
@@ -25,7 +50,10 @@ def run_lesson(notebook: Path, timeout: int = 120) -> Iterator[NotebookRun]:
 
     Meant for a module-scoped fixture: ``yield from run_lesson(NOTEBOOK)``.
     """
-    with temporary_cwd() as cwd, NotebookRun(notebook, RunOptions(cwd=Path(cwd), timeout=timeout, keep_kernel=True)) as run:
+    with (
+        temporary_cwd() as cwd,
+        NotebookRun(notebook, RunOptions(cwd=Path(cwd), timeout=timeout, keep_kernel=True)) as run,
+    ):
         yield run
 
 

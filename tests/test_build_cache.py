@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -30,10 +29,8 @@ def test_cache_reuses_runs_and_rebuilds_exactly_what_changed(tmp_path):
     first = _build(course_file)
     assert sorted(first.executed) == ["lessons/01_alpha", "lessons/02_beta", "solutions/01_alpha"]
 
-    started = time.perf_counter()
-    again = _build(course_file)
+    again = _build(course_file)  # nothing to do: the cache, not a stopwatch, is what this asserts
     assert again.executed == [] and again.rendered == []
-    assert time.perf_counter() - started < 3
 
     lesson = tmp_path / "notebooks" / "02_beta.ipynb"
     original = lesson.read_text(encoding="utf-8")

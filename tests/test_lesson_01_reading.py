@@ -16,7 +16,6 @@ from newslens import paths
 from newslens.data import article_blocks, load_article, load_places, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "01_reading_the_article.ipynb"
-EXERCISE_LINK = "../exercises/01_reading_the_article.ipynb"
 
 pytestmark = pytest.mark.slow
 
@@ -156,8 +155,14 @@ def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    lesson = checks.course_entry(NOTEBOOK)
     checks.assert_opening_and_closing(
-        NOTEBOOK, 1, "Reading the article", 45, EXERCISE_LINK, next_link="02_mapping_the_places.ipynb"
+        NOTEBOOK,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        checks.exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 

@@ -18,7 +18,6 @@ from newslens.data import load_places
 from newslens.geo import area_for
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb"
-EXERCISE_LINK = "../exercises/02_mapping_the_places.ipynb"
 GEOD = Geod(ellps="WGS84")
 ANCHORS = ("pyongyang", "moscow", "kursk_city")
 
@@ -252,8 +251,14 @@ def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    lesson = checks.course_entry(NOTEBOOK)
     checks.assert_opening_and_closing(
-        NOTEBOOK, 2, "Mapping the places", 60, EXERCISE_LINK, next_link="03_charting_the_timeline.ipynb"
+        NOTEBOOK,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        checks.exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 

@@ -17,7 +17,6 @@ from newslens import paths
 from newslens.data import load_article, load_events, load_places, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb"
-EXERCISE_LINK = "../exercises/03_charting_the_timeline.ipynb"
 
 pytestmark = pytest.mark.slow
 
@@ -183,8 +182,14 @@ def test_running_again_in_the_same_kernel_gives_the_same_results(session):
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
+    lesson = checks.course_entry(NOTEBOOK)
     checks.assert_opening_and_closing(
-        NOTEBOOK, 3, "Charting the timeline", 60, EXERCISE_LINK, next_link="04_evaluating_the_sources.ipynb"
+        NOTEBOOK,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        checks.exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 

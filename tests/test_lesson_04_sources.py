@@ -17,7 +17,6 @@ from newslens import paths
 from newslens.data import load_claims, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_evaluating_the_sources.ipynb"
-EXERCISE_LINK = "../exercises/04_evaluating_the_sources.ipynb"
 LETTERS = "ABCDEF"
 
 pytestmark = pytest.mark.slow
@@ -167,8 +166,14 @@ def test_running_again_in_the_same_kernel_gives_the_same_results(session):
 
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
+    lesson = checks.course_entry(NOTEBOOK)
     checks.assert_opening_and_closing(
-        NOTEBOOK, 4, "Evaluating the sources", 60, EXERCISE_LINK, next_link="05_putting_it_together.ipynb"
+        NOTEBOOK,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        checks.exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 

@@ -17,7 +17,6 @@ from newslens import paths
 from newslens.data import load_claims, load_events, load_places, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb"
-EXERCISE_LINK = "../exercises/05_putting_it_together.ipynb"
 
 pytestmark = pytest.mark.slow
 
@@ -173,7 +172,15 @@ def test_running_again_in_the_same_kernel_gives_the_same_results(session):
 
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
-    checks.assert_opening_and_closing(NOTEBOOK, 5, "Putting it together", 45, EXERCISE_LINK, next_link=None)
+    lesson = checks.course_entry(NOTEBOOK)
+    checks.assert_opening_and_closing(
+        NOTEBOOK,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        checks.exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
+    )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
 
 

@@ -1,24 +1,52 @@
-"""Exercise sets 02-04 (mapping, timeline, sources): checks that teach.
+"""Every exercise set, checked alike: the checks teach.
 
-tests/test_exercises.py already checks every set for an up-to-date generated copy, a solution that passes
-all its public and hidden tests, and no solution leak. This file adds, for sets 02-04, what it checks for
-its own sets: an unanswered student copy runs top to bottom and every check says "Not answered yet", and
-each real student mistake listed below is rejected with the message written for it.
+The sets are the lessons of ``course.toml`` that name an ``exercise``; the questions of a set are read from
+its source notebook with ``newslens.tools.exercises.questions``. For each set: the blank student copy runs
+top to bottom and every auto-graded check says "Not answered yet"; the solution copy passes every check; and
+each real student mistake planted in ``MISTAKES`` fails its check with the feedback written for it.
+
+tests/test_exercises.py checks what is not per set (generated copies up to date, no solution leak, the
+``make start`` workspace). Executing a notebook is the slow part, so each copy of each set runs once per
+session, in a module-scoped fixture parametrised by set (all the executions stay in this one module, so
+``pytest -n 2 --dist loadfile`` never runs them twice).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import exercise_checks
 import pytest
 
 from newslens import paths
 from newslens.tools import exercises
+from newslens.tools.handouts.course import Handout, load_course
+from newslens.tools.runner import NotebookRun
 
-SETS = ["02_mapping_the_places", "03_charting_the_timeline", "04_evaluating_the_sources"]
+COURSE = load_course(paths.REPO_ROOT / "course.toml")
+#: The student copy and the solution copy of every set, by set name, in course order.
+STUDENT: dict[str, Handout] = {h.name: h for h in COURSE.handouts["exercises"]}
+SOLUTION: dict[str, Handout] = {h.name: h for h in COURSE.handouts["solutions"]}
+SETS: list[str] = list(STUDENT)
 
-#: For every auto-graded question: real student mistakes (code run after the complete notebook) and the
-#: words that the check's message for that mistake must contain.
-WRONG_ANSWERS: dict[str, dict[str, list[tuple[str, str]]]] = {
+#: Real student mistakes, by set and auto-graded question: code run after the complete (solution) notebook,
+#: and words that the check's message for that mistake must contain.
+MISTAKES: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "01_reading_the_article": {
+        "q1_structure": [("n_paragraphs = len(text.splitlines())\nn_headings = 5", "counted every line")],
+        "q2_cue_counts": [("cue_counts = pd.Series({c: text.count(c) for c in CUES})", "case-sensitive")],
+        "q3_cue_signals": [("cue_signals = {**cue_signals, 'potrebbero': 'attribution'}", "conditional verb")],
+        "q4_entities": [
+            (
+                "entities = load_places()[['name_it']].rename(columns={'name_it': 'entity'}).assign(kind='place')",
+                "never appear in the article",
+            )
+        ],
+        "q5_figures": [("troops_figure = float('10.000')", "ten thousand")],
+        "q6_not_stated": [("stated = {**stated, 'publication_date': True}", "date earlier events")],
+        "q7_lead_5w1h": [("lead_5w1h = {**lead_5w1h, 'where': 'Pyongyang'}", "metonym")],
+    },
     "02_mapping_the_places": {
         "q1_geodataframe": [
             (
@@ -150,53 +178,106 @@ WRONG_ANSWERS: dict[str, dict[str, list[tuple[str, str]]]] = {
             ("grade_matrix = pd.crosstab(graded['source_type'], graded['credibility'], margins=True)", "margins=True"),
         ],
     },
+    "05_putting_it_together": {
+        "q1_claims_per_event": [
+            ("claims_per_event = load_claims()['event_id'].value_counts()", "left out the claims"),
+        ],
+        "q2_weak_claims": [
+            ("weak_claims = sorted(load_claims().query('credibility <= 3')['claim_id'])", "the other way round"),
+        ],
+        "q3_claims_by_place": [("claims_by_place = load_events()['place_id'].value_counts()", "counted events")],
+        "q4_brief": [
+            (
+                "brief = 'North Korea sends weapons to Russia. Kim visited factories. Putin wrote to Kim.'",
+                "No sentence cites a claim",
+            )
+        ],
+    },
 }
 
 
-def _source(stem: str):
-    return exercises.SOURCES_DIR / f"{stem}.ipynb"
+def _questions(stem: str) -> list[exercises.Question]:
+    return exercises.questions(exercises.SOURCES_DIR / f"{stem}.ipynb")
+
+
+def _auto_graded(stem: str) -> list[str]:
+    return [q.name for q in _questions(stem) if not q.manual]
+
+
+def test_course_lists_every_exercise_source_and_the_table_names_only_its_sets() -> None:
+    assert SETS, "course.toml names no exercise set"
+    assert sorted(SETS) == sorted(p.stem for p in exercises.source_notebooks()), (
+        "course.toml's exercises differ from the exercise sources"
+    )
+    assert set(SOLUTION) == set(STUDENT)
+    assert set(MISTAKES) <= set(SETS), (
+        f"mistakes planted for sets the course does not list: {set(MISTAKES) - set(SETS)}"
+    )
 
 
 @pytest.mark.parametrize("stem", SETS)
-def test_set_has_5_to_10_questions_a_manual_one_and_wrong_answers_for_all(stem: str) -> None:
-    questions = exercises.questions(_source(stem))
+def test_set_has_5_to_10_questions_and_a_manual_one(stem: str) -> None:
+    questions = _questions(stem)
     assert 5 <= len(questions) <= 10, f"{stem} has {len(questions)} questions"
     assert any(q.manual for q in questions), f"{stem} has no written (manual) question"
-    auto = {q.name for q in questions if not q.manual}
-    assert auto == set(WRONG_ANSWERS[stem]), f"every auto-graded question of {stem} needs a wrong answer"
+
+
+@pytest.mark.parametrize("stem", SETS)
+def test_every_auto_graded_question_has_a_planted_mistake(stem: str) -> None:
+    auto = set(_auto_graded(stem))
+    assert auto == set(MISTAKES.get(stem, {})), f"every auto-graded question of {stem} needs a wrong answer"
 
 
 @pytest.mark.parametrize("stem", SETS)
 def test_manual_questions_show_their_rubric(stem: str) -> None:
-    for question in exercises.questions(_source(stem)):
+    for question in _questions(stem):
         if question.manual:
             assert "Rubric" in question.prompt, f"{stem}/{question.name} does not show its rubric"
 
 
-def _session(stem: str, folder: str, tmp_path_factory: pytest.TempPathFactory):
+def _executed(handout: Handout, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, NotebookRun]]:
     # A fresh folder, as otter's grader uses: the notebooks must find data/ through newslens alone.
-    return exercise_checks.executed_copy(
-        paths.REPO_ROOT / folder / f"{stem}.ipynb", tmp_path_factory.mktemp(f"{folder}-{stem}")
-    )
+    work = tmp_path_factory.mktemp(f"{handout.set}-{handout.name}")
+    with exercise_checks.executed_copy(Path(handout.source), work) as session:  # raises if any cell fails
+        yield handout.name, session
+
+
+@pytest.fixture(scope="module", params=SETS)
+def blank(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The student copy of a set, executed top to bottom once (its kernel kept for the checks)."""
+    yield from _executed(STUDENT[request.param], tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=SETS)
+def solved(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The complete (solution) copy of a set, executed top to bottom once (its kernel kept for the checks)."""
+    yield from _executed(SOLUTION[request.param], tmp_path_factory)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stem", SETS)
-def test_unanswered_copy_runs_and_every_check_says_not_answered(
-    stem: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    with _session(stem, "exercises", tmp_path_factory) as session:  # raises if any cell fails
-        for question in (q for q in exercises.questions(_source(stem)) if not q.manual):
-            exercise_checks.assert_not_answered(session, stem, question.name)
+def test_blank_copy_runs_and_every_check_says_not_answered(blank) -> None:
+    stem, session = blank
+    for question in _auto_graded(stem):
+        exercise_checks.assert_not_answered(session, stem, question)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stem", SETS)
-def test_solution_passes_and_each_wrong_answer_gets_its_own_message(
-    stem: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    with _session(stem, "solutions", tmp_path_factory) as session:
-        for question, mistakes in WRONG_ANSWERS[stem].items():
-            exercise_checks.assert_solution_passes(session, stem, question)
-            for wrong, words in mistakes:
+def test_solution_passes_every_check(solved) -> None:
+    stem, session = solved
+    for question in _auto_graded(stem):
+        exercise_checks.assert_solution_passes(session, stem, question)
+
+
+@pytest.mark.slow
+def test_each_planted_mistake_fails_with_its_own_message(solved) -> None:
+    stem, session = solved
+    if not MISTAKES.get(stem):
+        pytest.skip(f"no planted mistakes for {stem} yet")
+    failures = []
+    for question, mistakes in MISTAKES[stem].items():
+        for wrong, words in mistakes:
+            try:
                 exercise_checks.assert_mistake_rejected(session, stem, question, wrong, words)
+            except AssertionError as err:  # report every mistake that slips through, not only the first
+                failures.append(str(err))
+    assert not failures, "\n\n".join(failures)
