@@ -7,6 +7,7 @@ tests/test_exercise_sets.py. Executing notebooks is the slow part, so each set i
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import nbformat
 import pytest
 
 from newslens import paths
-from newslens.tools import exercises, workspace
+from newslens.tools import cli, exercises, workspace
 
 SOURCES = exercises.source_notebooks()
 
@@ -95,10 +96,12 @@ def test_start_copies_and_never_overwrites(tmp_path: Path) -> None:
     assert mine.read_text(encoding="utf-8") == "my answers"
 
 
-def test_start_is_told_which_copy_it_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
-    monkeypatch.setattr(workspace, "WORK_DIR", tmp_path / "my-work")
-    workspace.main([])
-    workspace.main([])
+def test_start_is_told_which_copy_it_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `newslens start` on a copy of the course (its course.toml and exercises/), so my-work/ lands in tmp_path.
+    shutil.copy2(paths.REPO_ROOT / "course.toml", tmp_path / "course.toml")
+    shutil.copytree(paths.EXERCISES_DIR, tmp_path / "exercises")
+    assert cli.main(["--root", str(tmp_path), "start"]) == 0
+    assert cli.main(["--root", str(tmp_path), "start"]) == 0
     out = capsys.readouterr().out
     assert "NOT overwritten" in out and "01_reading_the_article.ipynb" in out
 

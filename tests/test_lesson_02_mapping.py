@@ -206,18 +206,14 @@ def test_centring_the_equidistant_projection_makes_its_routes_exact(session, pla
 
 
 def test_widget_callback_is_quick(session):
-    # The bench measures the budget precisely; this only guards against a callback that recomputes projections.
-    out = session.run(
-        "import time as _time\n"
-        "projection_picker.value = 'Azimuthal equidistant'\n"
-        "_times = []\n"
-        "for _value in ['Web Mercator', 'Lambert conformal conic', 'Lambert azimuthal equal-area']:\n"
-        "    _start = _time.perf_counter()\n"
-        "    projection_picker.value = _value\n"
-        "    _times.append(_time.perf_counter() - _start)\n"
-        "print(sorted(_times)[1])"
-    )
-    assert float(out.strip()) < 1.0
+    # The bench measures the wall time (make bench); this only guards against a callback that recomputes
+    # projections, in CPU seconds (as lessons 3-5 do) so that a busy test machine cannot fail it.
+    session.run("projection_picker.value = 'Azimuthal equidistant'")
+    seconds = sorted(
+        checks.callback_cpu_seconds(session, f"projection_picker.value = {value!r}")
+        for value in ("Web Mercator", "Lambert conformal conic", "Lambert azimuthal equal-area")
+    )[1]
+    assert seconds < 1.0, f"the projection callback used {seconds:.2f} s of CPU"
 
 
 def test_static_fallback_compares_mercator_with_the_equidistant_map(session, places):
