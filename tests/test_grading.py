@@ -1,16 +1,21 @@
-"""Grading a fixture class: every kind of bad submission is graded on what can be, and flagged."""
+"""Grading a fixture class: every kind of bad submission is graded on what can be, and flagged.
+
+How long grading takes is measured by ``make bench``, not asserted here.
+"""
 
 from __future__ import annotations
 
 import importlib.util
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from newslens import paths
-from newslens.tools import exercises, grading
+from newslens.tools import cli, exercises, grading
+from newslens.tools.errors import UserError
 
 _spec = importlib.util.spec_from_file_location(
     "build_class", Path(__file__).parent / "fixtures" / "submissions" / "build_class.py"
@@ -18,16 +23,22 @@ _spec = importlib.util.spec_from_file_location(
 build_class = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_class)
 
-GRADING_BUDGET_S = 240  # the whole class, on 2 cores
-
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path, float]:
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     root = tmp_path_factory.mktemp("class")
     folder = build_class.build(root / "submissions")
-    start = time.monotonic()
-    gradebook = grading.grade(folder, root / "grades", cell_timeout=6, timeout=150, jobs=2, build_dir=root / "build")
-    return gradebook, root / "grades", time.monotonic() - start
+    # The per-cell limit must leave otter's set-up cell (``import otter``) time to run when `pytest -n 2`
+    # grades this class in both workers at once: 6 s was not enough on 2 cores. dan's loop costs one limit.
+    gradebook = grading.grade(
+        folder,
+        root / "grades",
+        cell_timeout=grading.DEFAULT_CELL_TIMEOUT,
+        timeout=150,
+        jobs=2,
+        build_dir=root / "build",
+    )
+    return gradebook, root / "grades"
 
 
 def _rows(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
@@ -36,8 +47,7 @@ def _rows(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_gradebook_has_a_row_per_student_and_question(graded) -> None:
-    gradebook, out, elapsed = graded
-    assert elapsed < GRADING_BUDGET_S, f"grading the fixture class took {elapsed:.0f} s"
+    gradebook, out = graded
     on_disk = pd.read_csv(out / "gradebook.csv")
     assert list(on_disk.columns) == grading.GRADEBOOK_COLUMNS
     source = paths.REPO_ROOT / "instructors" / "exercise_sources" / f"{build_class.SET}.ipynb"
@@ -50,7 +60,7 @@ def test_gradebook_has_a_row_per_student_and_question(graded) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("student", list(build_class.EXPECTED))
 def test_each_submission_gets_its_expected_flags_and_zeros(graded, student: str) -> None:
-    gradebook, _, _ = graded
+    gradebook, _ = graded
     kind, flags, zero = build_class.EXPECTED[student]
     rows = _rows(gradebook, student)
     flag_text = " ".join(rows["flag"].fillna(""))
@@ -71,7 +81,7 @@ def test_each_submission_gets_its_expected_flags_and_zeros(graded, student: str)
 
 @pytest.mark.slow
 def test_feedback_is_the_specific_message_not_a_traceback(graded) -> None:
-    gradebook, _, _ = graded
+    gradebook, _ = graded
     ben = _rows(gradebook, "ben")
     assert "case-sensitive" in ben.loc["q2_cue_counts", "feedback"]
     assert "ten thousand" in ben.loc["q5_figures", "feedback"]
@@ -82,15 +92,61 @@ def test_feedback_is_the_specific_message_not_a_traceback(graded) -> None:
 
 @pytest.mark.slow
 def test_tampered_tests_are_ignored(graded) -> None:
-    gradebook, _, _ = graded
+    gradebook, _ = graded
     # finn replaced every stored test by one that always passes and answered q5 wrongly.
     assert _rows(gradebook, "finn").loc["q5_figures", "points"] == 0
 
 
 @pytest.mark.slow
 def test_manual_questions_are_left_to_the_instructor_with_the_answer_in_the_report(graded) -> None:
-    gradebook, out, _ = graded
+    gradebook, out = graded
     manual = gradebook[gradebook["flag"].fillna("").str.contains("manual")]
     assert manual["points"].isna().all() and len(manual) == len(build_class.EXPECTED)
     report = (out / "ada.html").read_text(encoding="utf-8")
     assert "Rubric" in report and "publication date" in report
+
+
+# ----------------------------------------------------------------------------------------------
+# A wrong submissions folder is the user's mistake: one ERROR line, exit 1, no traceback.
+
+
+def _one_error_line(stderr: str, *names: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ERROR:"), f"expected one ERROR line, got:\n{stderr}"
+    assert "Traceback" not in stderr
+    for name in names:
+        assert name in lines[0], f"the error should name {name!r}: {lines[0]}"
+    return lines[0]
+
+
+def test_grading_a_nonexistent_folder_prints_one_error_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newslens", "--root", str(paths.REPO_ROOT), "grade", "/nonexistent"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    line = _one_error_line(proc.stderr, "/nonexistent")
+    assert "make grade SUBMISSIONS=" in line
+
+
+@pytest.mark.parametrize("kind", ["missing", "a file"])
+def test_grading_without_a_folder_prints_one_error_line(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if kind == "missing":
+        argv, names = [], ["no submissions folder"]
+    else:
+        (tmp_path / "notes.txt").write_text("not a folder\n", encoding="utf-8")
+        argv, names = [str(tmp_path / "notes.txt")], [str(tmp_path / "notes.txt"), "not a folder"]
+    status = cli.main(["--root", str(paths.REPO_ROOT), "grade", *argv])
+    assert status == 1
+    _one_error_line(capsys.readouterr().err, *names)
+
+
+def test_grade_of_a_missing_folder_raises_a_user_error_with_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as err:
+        grading.grade(tmp_path / "nowhere", tmp_path / "grades")
+    assert err.value.fix and "make grade SUBMISSIONS=" in err.value.fix
+    assert not (tmp_path / "grades").exists()

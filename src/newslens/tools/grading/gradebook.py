@@ -1,0 +1,149 @@
+"""The gradebook: one :class:`GradebookRow` per student and question, and the feedback it carries.
+
+Rows are built in one place, :func:`submission_rows`, from a submission's questions, its flags and the
+plain JSON summary of its run (see :mod:`.otter_adapter`). :func:`to_frame` and :func:`write_csv` turn
+them into the DataFrame and the ``gradebook.csv`` an instructor reads, with :data:`GRADEBOOK_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from ..exercises import Question
+
+#: The ``ename`` of a cell interrupted for running too long (by otter's patched executor, or by Ctrl-C).
+_TIMEOUT_ERRORS = ("CellTimeoutError", "KeyboardInterrupt")
+
+
+@dataclass(frozen=True)
+class GradebookRow:
+    """One line of the gradebook: a student's result on one question (``points`` None: graded by hand)."""
+
+    student: str
+    assignment: str
+    question: str
+    points: float | None
+    max_points: float
+    feedback: str
+    flag: str
+
+
+#: The gradebook's columns, in order: the fields of :class:`GradebookRow`.
+GRADEBOOK_COLUMNS: list[str] = [f.name for f in fields(GradebookRow)]
+
+
+class _Score(NamedTuple):
+    """What a row says about its question, in :class:`GradebookRow`'s order."""
+
+    points: float | None
+    max_points: float
+    feedback: str
+    flag: str
+
+
+# ----------------------------------------------------------------------------------------------
+# Feedback
+
+
+def _case_feedback(case: dict[str, Any]) -> str:
+    """The student-facing sentence of a failed test case: its assert message, not the traceback."""
+    message = case.get("message") or ""
+    match = re.search(r"^(\w*Error): (.*)\Z", message, flags=re.S | re.M)
+    text = match.group(2).strip() if match else message.strip().splitlines()[-1:] or [""]
+    text = text if isinstance(text, str) else text[0]
+    if match and match.group(1) != "AssertionError":
+        text = f"the check could not run ({match.group(1)}: {text})"
+    prefix = case.get("failure_message")
+    return f"{prefix} {text}".strip() if prefix else text
+
+
+def _question_feedback(result: dict[str, Any]) -> str:
+    """All checks passed (with their success messages), or each distinct failure message once."""
+    failed = [c for c in result["cases"] if not c["passed"]]
+    if not failed:
+        extra = [c["success_message"] for c in result["cases"] if c.get("success_message")]
+        return " ".join(["All checks passed.", *extra])
+    seen: list[str] = []
+    for case in failed:
+        text = _case_feedback(case)
+        if text and text not in seen:
+            seen.append(text)
+    return " | ".join(seen)
+
+
+def _error_flags(errors: list[dict[str, Any]]) -> list[str]:
+    """Flags for the error outputs of a run: cells interrupted for time, then the first other error."""
+    flags = []
+    timeouts = [e for e in errors if e.get("ename") in _TIMEOUT_ERRORS]
+    if timeouts:
+        flags.append("timeout (a cell ran too long and was interrupted; later cells were still graded)")
+    others = [e for e in errors if e not in timeouts]
+    if others:
+        first = others[0]
+        flags.append(
+            f"error in cell {first['cell']}: {first['ename']}: {str(first['evalue'])[:120]}"
+            + (f" (+{len(others) - 1} more)" if len(others) > 1 else "")
+        )
+    return flags
+
+
+def run_flags(run: Mapping[str, Any], timeout: int) -> list[str]:
+    """Flags for how the run of a submission went (``timeout`` is the notebook's limit, for the message)."""
+    if run["status"] == "timeout":
+        return [f"timeout (the notebook ran longer than {timeout} s and was stopped)"]
+    if run["status"] == "crashed":
+        return [f"grading crashed: {run.get('detail', '')}"]
+    if run["status"] == "ok":
+        return _error_flags(run.get("errors", []))
+    return []
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows
+
+
+def _score(question: Question, run: Mapping[str, Any], flag: str) -> _Score:
+    if question.manual:
+        manual_flag = "; ".join(filter(None, ["manual", flag]))
+        return _Score(None, question.points, "Manual question: grade it with the rubric.", manual_flag)
+    result = run.get("questions", {}).get(question.name)
+    if result is None:
+        feedback = "Not graded: the notebook could not be run." if run["status"] != "ok" else "No result."
+        return _Score(0.0, question.points, feedback, flag)
+    points, possible = round(float(result["score"]), 3), round(float(result["possible"]), 3)
+    return _Score(points, possible, _question_feedback(result), flag)
+
+
+def submission_rows(
+    student: str,
+    assignment: str | None,
+    file_name: str,
+    questions: Sequence[Question],
+    run: Mapping[str, Any],
+    flags: Sequence[str],
+) -> list[GradebookRow]:
+    """The gradebook rows of one submission: one per question, or one saying the set is unknown."""
+    flag = "; ".join(flags)
+    if assignment is None:
+        scores = [("", _Score(0.0, 0.0, f"Could not tell which exercise set {file_name} is.", flag))]
+    else:
+        scores = [(q.name, _score(q, run, flag)) for q in questions]
+    return [GradebookRow(student, assignment or "", question, *score) for question, score in scores]
+
+
+def to_frame(rows: Iterable[GradebookRow]) -> pd.DataFrame:
+    """The rows as a DataFrame with :data:`GRADEBOOK_COLUMNS` (``points`` NaN for manual questions)."""
+    frame: pd.DataFrame = pd.DataFrame([asdict(row) for row in rows], columns=GRADEBOOK_COLUMNS)
+    return frame
+
+
+def write_csv(gradebook: pd.DataFrame, path: Path) -> Path:
+    """Write the gradebook to ``path`` (no index column); returns ``path``."""
+    gradebook.to_csv(path, index=False)
+    return path
