@@ -1,8 +1,20 @@
 """newslens: the helper package of a course on reading geopolitical news critically.
 
-It holds the course's infrastructure (finding and validating its data, loading basemaps,
-widget plumbing, building handouts and exercises), not the lessons themselves: the pandas,
-geopandas and matplotlib code a lesson teaches stays in the notebook.
+It has two audiences, kept apart:
+
+**What lessons and exercises import** (the public API, typed strictly, small on purpose: the pandas,
+geopandas and matplotlib code a lesson teaches stays in the notebook):
+
+- :mod:`newslens.data`: the article and the four tables, loaded and validated against the Data Package
+  (``load_article``, ``article_blocks``, ``load_places``, ``load_events``, ``load_sources``,
+  ``load_claims``, ``load_all``, ``schema_fields``, ``DataError``);
+- :mod:`newslens.geo`: the basemaps (``load_layer``, ``area_for``);
+- :mod:`newslens.style`: the course's figure style (importing it applies it);
+- :mod:`newslens.setup_check`: the checks of lesson 0;
+- :mod:`newslens.paths`: where the course's files are.
+
+**The tools that build, grade and measure the course** live in :mod:`newslens.tools`; no notebook
+imports them. See that package's docstring and ``python -m newslens --help``.
 """
 
 __version__ = "0.1.0"

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -105,7 +105,8 @@ def _datapackage_path(data_dir: Path | None) -> Path:
 @cache
 def _read_datapackage(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        package: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return package
     except FileNotFoundError:
         raise DataError(path, [Problem("the Data Package descriptor is missing")]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
@@ -116,14 +117,14 @@ def _resource(name: str, data_dir: Path | None) -> dict[str, Any]:
     package = _read_datapackage(_datapackage_path(data_dir).resolve())
     for resource in package["resources"]:
         if resource["name"] == name:
-            return resource
+            return cast(dict[str, Any], resource)
     known = ", ".join(r["name"] for r in package["resources"])
     raise KeyError(f"no table named {name!r} in the Data Package (known: {known})")
 
 
 def schema_fields(name: str, data_dir: Path | None = None) -> list[dict[str, Any]]:
     """Return the Table Schema fields of table ``name`` (a list of dicts, in column order)."""
-    return _resource(name, data_dir)["schema"]["fields"]
+    return cast(list[dict[str, Any]], _resource(name, data_dir)["schema"]["fields"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def _read_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, int, l
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
-        rows = []
+        rows: list[tuple[int, int, list[str]]] = []
         start_line = reader.line_num + 1
         for cells in reader:
             rows.append((len(rows) + 1, start_line, cells))
@@ -348,11 +349,11 @@ def _to_frame(columns: dict[str, list[Any]], fields: list[dict[str, Any]]) -> pd
             data[field["name"]] = pd.Series(values, dtype="bool" if required else "boolean")
         else:
             data[field["name"]] = pd.Series(values, dtype="string")
-    return pd.DataFrame(data)
+    return cast(pd.DataFrame, pd.DataFrame(data))
 
 
 def _table_path(resource: dict[str, Any], data_dir: Path | None) -> Path:
-    return (Path(data_dir) if data_dir else paths.DATA_DIR) / resource["path"]
+    return (Path(data_dir) if data_dir else paths.DATA_DIR) / str(resource["path"])
 
 
 def _load_validated(name: str, data_dir: Path | None, loaded: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -411,7 +412,7 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     DataError : naming the file, row, line and column of every problem found.
     """
     data_dir = Path(data_dir) if data_dir else None
-    return _load_validated(name, data_dir, {}).copy()
+    return cast(pd.DataFrame, _load_validated(name, data_dir, {}).copy())
 
 
 def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from packaging.requirements import Requirement
 
@@ -155,7 +156,7 @@ def no_network() -> Iterator[list[str]]:
     attempts: list[str] = []
     real_connect = socket.socket.connect
 
-    def guarded_connect(self: socket.socket, address: object) -> None:
+    def guarded_connect(self: socket.socket, address: Any) -> None:
         if self.family in (socket.AF_INET, socket.AF_INET6):
             host = address[0] if isinstance(address, tuple) else str(address)
             if host not in ("127.0.0.1", "::1", "localhost"):
@@ -163,7 +164,7 @@ def no_network() -> Iterator[list[str]]:
                 raise OSError(f"newslens setup check: network access to {address} is blocked")
         return real_connect(self, address)
 
-    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect = guarded_connect  # type: ignore[method-assign, assignment]  # restored below
     try:
         yield attempts
     finally:

@@ -67,21 +67,43 @@ def time_widget(widget: Any, values: Iterable[Any], attr: str = "value", label: 
 def _copy_course(course_file: Path, dest: Path) -> Path:
     """Copy the course root (without .git, .venv, build) into ``dest``; return the copied course file."""
     root = course_file.resolve().parent
-    ignore = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints",
-                                    ".pytest_cache", ".ruff_cache", ".hypothesis", "*.egg-info")
+    ignore = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "build",
+        "__pycache__",
+        ".ipynb_checkpoints",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "*.egg-info",
+    )
     shutil.copytree(root, dest, ignore=ignore, symlinks=True, dirs_exist_ok=True)
     return dest / course_file.name
 
 
 def _cli(course_file: Path, extra: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "newslens", "--root", str(course_file.parent), "handouts", "--course", str(course_file),
-         *extra],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newslens",
+            "--root",
+            str(course_file.parent),
+            "handouts",
+            "--course",
+            str(course_file),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return time.perf_counter() - start, proc
 
 
-def _floor(notebooks: list[Path], root: Path, work: Path) -> float:
+def _floor(notebooks: list[Any], root: Path, work: Path) -> float:
     """Seconds to start a kernel, import the course's packages and stop, summed over notebooks.
 
     It goes through the same runner as the build, so (a) and (c) differ only in the notebooks' own work.
@@ -156,8 +178,14 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...], jobs: int | None,
-               allow_missing: bool, skip_plain: bool = False) -> int:
+def main_bench(
+    course_file: Path,
+    only: list[str] | None,
+    sets: tuple[str, ...],
+    jobs: int | None,
+    allow_missing: bool,
+    skip_plain: bool = False,
+) -> int:
     """Run (a) to (f) on a temporary copy of the course and print figures, ratios and verdicts."""
     from .handouts.build import available_cores, select
     from .handouts.course import CourseError, load_course, missing_notebooks
@@ -184,8 +212,10 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
         handouts = [h for h in course.all() if h.key in chosen and h.source.is_file()]
         executed = [h for h in handouts if h.execute]
         cores = min(jobs or available_cores(), max(1, len(executed)))
-        print(f"bench: {len(handouts)} handouts ({len(executed)} executed) on {cores} core(s), "
-              f"copy of the course in {root}")
+        print(
+            f"bench: {len(handouts)} handouts ({len(executed)} executed) on {cores} core(s), "
+            f"copy of the course in {root}"
+        )
 
         a, proc = _cli(tmp_course, opts)
         print(f"(a) cold build ............ {a:7.2f} s")
@@ -200,13 +230,17 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
             print("(b) plain nbconvert ....... skipped")
         else:
             b, errors = _plain(handouts, root, Path(tmp) / "plain")
-            print(f"(b) plain nbconvert ....... {b:7.2f} s (one `jupyter nbconvert --execute --to html` "
-                  f"per notebook)" + (f"; {len(errors)} failed: {errors}" if errors else ""))
+            print(
+                f"(b) plain nbconvert ....... {b:7.2f} s (one `jupyter nbconvert --execute --to html` "
+                f"per notebook)" + (f"; {len(errors)} failed: {errors}" if errors else "")
+            )
 
         floor_total = _floor(executed, root, Path(tmp))
         c = floor_total / cores
-        print(f"(c) floor ................. {c:7.2f} s ({len(executed)} kernels importing the course's "
-              f"packages, {floor_total:.2f} s / {cores} cores)")
+        print(
+            f"(c) floor ................. {c:7.2f} s ({len(executed)} kernels importing the course's "
+            f"packages, {floor_total:.2f} s / {cores} cores)"
+        )
 
         d, proc = _cli(tmp_course, opts)
         print(f"(d) warm rebuild .......... {d:7.2f} s" + ("" if proc.returncode == 0 else " (FAILED)"))
@@ -220,19 +254,24 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
             cell["source"] = src + "\n\n<!-- edited by the bench -->"
             target.source.write_text(json.dumps(nb, indent=1), encoding="utf-8")
             e, proc = _cli(tmp_course, opts)
-            print(f"(e) one notebook edited ... {e:7.2f} s ({target.key})"
-                  + ("" if proc.returncode == 0 else " (FAILED)"))
+            print(
+                f"(e) one notebook edited ... {e:7.2f} s ({target.key})" + ("" if proc.returncode == 0 else " (FAILED)")
+            )
 
         widget_results = _widgets([h for h in handouts if h.set == "lessons"], root)
         if not widget_results:
-            print("(f) widget callbacks ...... no lesson names a main widget ([lesson.widget] in course.toml, "
-                  "see newslens.tools.bench)")
+            print(
+                "(f) widget callbacks ...... no lesson names a main widget ([lesson.widget] in course.toml, "
+                "see newslens.tools.bench)"
+            )
         for r in widget_results:
             if "error" in r:
                 print(f"(f) {r['lesson']}: bench failed: {r['error']}")
             else:
-                print(f"(f) {r['lesson']} / {r['label']}: median {r['median_ms']:.1f} ms, "
-                      f"worst {r['worst_ms']:.1f} ms over {r['n']} values")
+                print(
+                    f"(f) {r['lesson']} / {r['label']}: median {r['median_ms']:.1f} ms, "
+                    f"worst {r['worst_ms']:.1f} ms over {r['n']} values"
+                )
 
         print("\nhandout sizes (cold build):")
         sizes: dict[str, int] = {}
@@ -244,8 +283,10 @@ def main_bench(course_file: Path, only: list[str] | None, sets: tuple[str, ...],
         for s in sets:
             in_set = [v for k, v in sizes.items() if k.startswith(s + "/")]
             if in_set:
-                print(f"  {s}: {len(in_set)} pages, {sum(in_set) / 1024:.1f} KB in all, "
-                      f"largest {max(in_set) / 1024:.1f} KB")
+                print(
+                    f"  {s}: {len(in_set)} pages, {sum(in_set) / 1024:.1f} KB in all, "
+                    f"largest {max(in_set) / 1024:.1f} KB"
+                )
 
         print("\ntargets:")
         if b is not None:

@@ -148,7 +148,8 @@ def _start(parser: argparse.ArgumentParser) -> Handler:
         for path in result.copied:
             print(f"copied: {course.shown(path)}")
         for path in result.kept:
-            print(f"kept: {course.shown(path)} already exists and was NOT overwritten (rename or delete it to get a fresh copy)")
+            print(f"kept: {course.shown(path)} already exists and was NOT overwritten")
+            print("      (rename or delete it to get a fresh copy)")
         print(f"Open the notebooks in {course.work.name}/ and work there.")
         return 0
 

@@ -41,7 +41,7 @@ SKIP_TAG = "skip-execution"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
-_SETUP = r'''
+_SETUP = r"""
 def _newslens_run_setup(data_dir):
     import os, sys, types
     state = types.ModuleType("__newslens_run__")
@@ -93,7 +93,7 @@ def _newslens_run_setup(data_dir):
 
 _newslens_run_setup(DATA_DIR)
 del _newslens_run_setup
-'''
+"""
 
 # The reads, plus the source files of the newslens modules the notebook imported: only those parts of
 # the helper package can change what it computes.
@@ -127,6 +127,9 @@ class RunOptions:
     - ``skip_tags``: cells with any of these tags are left out of the run.
     - ``timeout``: seconds one cell may take before the run fails.
     - ``keep_kernel``: keep the kernel after the last cell, for :meth:`NotebookRun.run` and ``value``.
+    - ``allow_errors``: go on after a cell that raises or times out (the grader: a broken cell must not
+      cost the answers after it); a timed-out cell is interrupted and gets an error output
+      ``CellTimeoutError``. Without it the run stops with :class:`NotebookFailed`.
     """
 
     cwd: Path | None = None
@@ -135,6 +138,7 @@ class RunOptions:
     skip_tags: tuple[str, ...] = (SKIP_TAG,)
     timeout: int = 600
     keep_kernel: bool = False
+    allow_errors: bool = False
 
 
 def kernel_env(root: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -168,7 +172,8 @@ def failure_message(name: str, nb: Any, fallback: str) -> str:
                     head += "\n    | ..."
                 tb = [_strip_ansi(line) for line in out.get("traceback", [])]
                 tail = "\n".join(tb[-6:]) if tb else ""
-                return f"{name}: cell {index} failed with {out.get('ename')}: {out.get('evalue')}\n{head}\n{tail}".rstrip()
+                error = f"{out.get('ename')}: {out.get('evalue')}"
+                return f"{name}: cell {index} failed with {error}\n{head}\n{tail}".rstrip()
     return f"{name}: execution failed: {fallback}"
 
 
@@ -223,7 +228,15 @@ class NotebookRun:
             km=km,
             timeout=self.options.timeout,
             kernel_name="python3",
-            allow_errors=False,
+            allow_errors=self.options.allow_errors,
+            interrupt_on_timeout=self.options.allow_errors,
+            error_on_timeout={
+                "ename": "CellTimeoutError",
+                "evalue": f"cell interrupted after {self.options.timeout} s",
+                "traceback": [],
+            }
+            if self.options.allow_errors
+            else None,
             store_widget_state=True,  # nbclient needs it for Output widgets; clean_outputs drops it
             record_timing=False,
             resources={"metadata": {"path": str(cwd)}},

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -109,7 +108,9 @@ def select(course: Course, only: list[str] | None) -> set[str]:
         raise CourseError(
             f"--only {' '.join(unmatched)}: no notebook of the course matches",
             "patterns match a name (01_reading_the_article), a set/name (lessons/01_*) or a file name "
-            f"(01_reading_the_article.ipynb), e.g. {everything[0].key}" if everything else None,
+            f"(01_reading_the_article.ipynb), e.g. {everything[0].key}"
+            if everything
+            else None,
         )
     return {h.key for h in everything if any(_matches(h, p) for p in only)}
 
@@ -196,11 +197,13 @@ def _run_tasks(tasks: list[dict[str, Any]], jobs: int) -> Any:
     # Never plain "fork": a caller with live threads (a test process talking to kernels over zmq)
     # can leave a forked child deadlocked on a lock held by another thread. A fork server starts
     # clean, imports the heavy libraries once, and forks warm workers from that single-threaded state.
+    ctx: mp.context.BaseContext
     if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(
+        forkserver = mp.get_context("forkserver")
+        forkserver.set_forkserver_preload(
             ["nbclient", "nbconvert", "nbformat", "newslens.tools.runner", "newslens.tools.handouts.render"]
         )
+        ctx = forkserver
     else:
         ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:

@@ -18,8 +18,17 @@ from typing import Any
 
 #: Packages whose version changes what a notebook computes or how a page looks.
 KEY_PACKAGES: tuple[str, ...] = (
-    "pandas", "numpy", "geopandas", "shapely", "pyproj", "pyogrio", "matplotlib", "ipywidgets",
-    "ipykernel", "nbclient", "nbconvert",
+    "pandas",
+    "numpy",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "matplotlib",
+    "ipywidgets",
+    "ipykernel",
+    "nbclient",
+    "nbconvert",
 )
 MANIFEST_VERSION = 1
 #: Executed copies kept per notebook, so undoing an edit finds the earlier run again.
@@ -36,8 +45,13 @@ def notebook_source_hash(nb: dict) -> str:
     cells = []
     for c in nb.get("cells", []):
         src = c.get("source", "")
-        cells.append([c.get("cell_type"), "".join(src) if isinstance(src, list) else src,
-                      sorted(c.get("metadata", {}).get("tags", []))])
+        cells.append(
+            [
+                c.get("cell_type"),
+                "".join(src) if isinstance(src, list) else src,
+                sorted(c.get("metadata", {}).get("tags", [])),
+            ]
+        )
     return sha256_bytes(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
 
 
@@ -156,9 +170,19 @@ class Manifest:
         """Write the manifest atomically (a crash never leaves half a file)."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "notebooks": self.notebooks,
-                                   "files": self.files, "index_hash": self.index_hash},
-                                  indent=1, sort_keys=True), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "version": MANIFEST_VERSION,
+                    "notebooks": self.notebooks,
+                    "files": self.files,
+                    "index_hash": self.index_hash,
+                },
+                indent=1,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
         os.replace(tmp, self.path)
 
 

@@ -98,12 +98,26 @@ def load_course(course_file: Path, sets: tuple[str, ...] = SETS) -> Course:
         exercise = entry.get("exercise")
         if exercise:
             groups["exercises"].append(
-                Handout("exercises", exercise, root / "exercises" / f"{exercise}.ipynb",
-                        f"Exercises: {title}", entry.get("exercise_minutes"), False, lid)
+                Handout(
+                    "exercises",
+                    exercise,
+                    root / "exercises" / f"{exercise}.ipynb",
+                    f"Exercises: {title}",
+                    entry.get("exercise_minutes"),
+                    False,
+                    lid,
+                )
             )
             groups["solutions"].append(
-                Handout("solutions", exercise, root / "solutions" / f"{exercise}.ipynb",
-                        f"Solutions: {title}", entry.get("exercise_minutes"), True, lid)
+                Handout(
+                    "solutions",
+                    exercise,
+                    root / "solutions" / f"{exercise}.ipynb",
+                    f"Solutions: {title}",
+                    entry.get("exercise_minutes"),
+                    True,
+                    lid,
+                )
             )
     handouts = {s: groups[s] for s in SETS if s in sets}
     for group in handouts.values():
@@ -123,16 +137,20 @@ def read_notebook_json(path: Path) -> dict:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (ValueError, UnicodeDecodeError) as err:
-        raise CourseError(f"{path}: not a valid notebook ({type(err).__name__}: {err})",
-                          "restore it from git or re-create it") from err
+        raise CourseError(
+            f"{path}: not a valid notebook ({type(err).__name__}: {err})", "restore it from git or re-create it"
+        ) from err
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise CourseError(f"{path}: not a notebook (no list of cells)", "restore it from git or re-create it")
     return data
 
 
 def _markdown_text(nb: dict) -> list[str]:
-    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in nb.get("cells", []) if c.get("cell_type") == "markdown"]
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in nb.get("cells", [])
+        if c.get("cell_type") == "markdown"
+    ]
 
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")

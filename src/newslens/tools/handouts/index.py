@@ -32,14 +32,17 @@ def render_index(entries: list[IndexEntry], course_title: str, version: str, bui
     """The whole ``index.html``, self-contained like every handout."""
     esc = html.escape
     parts = [
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>{esc(course_title)}: handouts</title>\n<style>\n{_css()}\n</style>\n</head>\n"
-        "<body class=\"nl-page nl-index\">\n"
-        "<nav class=\"nl-nav nl-nav-top\" aria-label=\"Course navigation\">"
-        "<span class=\"nl-prev\"></span><span class=\"nl-up\">Index</span>"
-        + "".join(f"<span class=\"nl-next\"><a href=\"#{s}\">{esc(SET_TITLES[s])}</a></span>"
-                  for s in SETS if any(e.set == s for e in entries))
+        '<body class="nl-page nl-index">\n'
+        '<nav class="nl-nav nl-nav-top" aria-label="Course navigation">'
+        '<span class="nl-prev"></span><span class="nl-up">Index</span>'
+        + "".join(
+            f'<span class="nl-next"><a href="#{s}">{esc(SET_TITLES[s])}</a></span>'
+            for s in SETS
+            if any(e.set == s for e in entries)
+        )
         + "</nav>\n<main>\n"
         f"<h1>{esc(course_title)}</h1>\n"
         "<p>Handouts of the course, in the order they are taught. Each page is self-contained: it "
@@ -50,25 +53,28 @@ def render_index(entries: list[IndexEntry], course_title: str, version: str, bui
         if not group:
             continue
         total = sum(e.minutes or 0 for e in group)
-        parts.append(f"<section class=\"nl-index-set\" id=\"{s}\">\n<h2>{esc(SET_TITLES[s])}</h2>\n")
+        parts.append(f'<section class="nl-index-set" id="{s}">\n<h2>{esc(SET_TITLES[s])}</h2>\n')
         if total:
-            parts.append(f"<p class=\"nl-meta\">{len(group)} notebooks, about {total} minutes in all.</p>\n")
+            parts.append(f'<p class="nl-meta">{len(group)} notebooks, about {total} minutes in all.</p>\n')
         for e in group:
             meta = f"about {e.minutes} minutes" if e.minutes else ""
-            parts.append(f"<div class=\"nl-index-entry\">\n<h3><a href=\"{esc(e.href)}\">{esc(e.title)}</a></h3>\n")
+            parts.append(f'<div class="nl-index-entry">\n<h3><a href="{esc(e.href)}">{esc(e.title)}</a></h3>\n')
             if meta:
-                parts.append(f"<p class=\"nl-meta\">{meta}</p>\n")
+                parts.append(f'<p class="nl-meta">{meta}</p>\n')
             if e.objectives:
-                parts.append("<p class=\"nl-meta\">Learning objectives:</p>\n<ul>\n"
-                             + "".join(f"<li>{esc(o)}</li>\n" for o in e.objectives) + "</ul>\n")
+                parts.append(
+                    '<p class="nl-meta">Learning objectives:</p>\n<ul>\n'
+                    + "".join(f"<li>{esc(o)}</li>\n" for o in e.objectives)
+                    + "</ul>\n"
+                )
             parts.append("</div>\n")
         parts.append("</section>\n")
     parts.append(
-        "</main>\n<footer class=\"nl-footer\">\n"
+        '</main>\n<footer class="nl-footer">\n'
         "<p>Licence: code MIT; text and data "
-        "<a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>.\n"
+        '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.\n'
         "Map data: Natural Earth, GeoNames, DCW (data/geo); the article's sources: "
-        "<a href=\"../../data/README.md\">data/README.md</a>.</p>\n"
+        '<a href="../../data/README.md">data/README.md</a>.</p>\n'
         f"<p>Built {esc(build_date)} &middot; course version {esc(version)}</p>\n</footer>\n</body>\n</html>\n"
     )
     return "".join(parts)

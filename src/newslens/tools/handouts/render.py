@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .course import Handout
 from ..runner import WIDGET_STATE, WIDGET_VIEW
+from .course import Handout
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
