@@ -18,8 +18,8 @@ import pytest
 from browser_support import launch_chromium, playwright_api, require_tool, screenshot
 
 from newslens import paths
-from newslens.tools.handouts.course import load_course
 from newslens.tools.handouts.build import build_handouts
+from newslens.tools.handouts.course import load_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -31,8 +31,8 @@ from browser_support import (
 )
 
 from newslens import paths
-from newslens.tools.handouts.course import load_course
 from newslens.data import load_article, load_claims, load_sources
+from newslens.tools.handouts.course import load_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -233,6 +233,11 @@ MAIN_WIDGET: dict[str, tuple[str, Callable[[LabNotebook, Any], None]]] = {
 def test_every_lesson_has_a_main_widget_check():
     lessons = {n for n in NOTEBOOKS if n.startswith("notebooks/")}
     assert lessons == set(MAIN_WIDGET), "add (or remove) the browser check of a lesson's main widget"
+    # The widget the bench times (course.toml's [lesson.widget]) is the one the browser check uses.
+    for h in COURSE.handouts["lessons"]:
+        if h.widget:
+            relpath = h.source.relative_to(paths.REPO_ROOT).as_posix()
+            assert MAIN_WIDGET[relpath][0].startswith(h.widget["name"] + " = "), (relpath, h.widget["name"])
 
 
 @pytest.mark.timeout(300)

@@ -174,8 +174,19 @@ def test_data_package_is_valid_for_the_frictionless_validator():
 # --- Facts settled by the review of December 2026 (data/REVIEW.md); each test holds one finding. ---
 
 WEAK_MIRRORS = (
-    "mickopedia", "sco.wikipedia", "thefullwiki", "piglix", "wikimili", "zxc.wiki", "worddisk", "reference.com",
-    "burningcompass", "fungeo", "worldpopulationreview", "wikipedia-on-ipfs", "tripomatic",
+    "mickopedia",
+    "sco.wikipedia",
+    "thefullwiki",
+    "piglix",
+    "wikimili",
+    "zxc.wiki",
+    "worddisk",
+    "reference.com",
+    "burningcompass",
+    "fungeo",
+    "worldpopulationreview",
+    "wikipedia-on-ipfs",
+    "tripomatic",
 )
 
 

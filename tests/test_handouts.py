@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newslens.tools.handouts.course import CourseError, load_course
 from newslens.tools.handouts.build import BuildFailed, build_handouts
+from newslens.tools.handouts.course import CourseError, load_course
 from newslens.tools.handouts.sample import make_sample_course
 
 pytestmark = pytest.mark.slow

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from newslens import paths
-from newslens.tools.runner import NotebookRun, RunOptions
 from newslens.setup_check import required_distributions
+from newslens.tools.runner import NotebookRun, RunOptions
 
 
 def test_setup_check_notebook_passes_in_a_fresh_kernel():
-    with NotebookRun(paths.NOTEBOOKS_DIR / "00_setup_check.ipynb", RunOptions(timeout=120, keep_kernel=True)) as session:
+    with NotebookRun(
+        paths.NOTEBOOKS_DIR / "00_setup_check.ipynb", RunOptions(timeout=120, keep_kernel=True)
+    ) as session:
         failed = session.value("failed")
         checked = session.value("[r.name for r in all_results]")
         text = "".join(out.get("text", "") for out in session.outputs())
