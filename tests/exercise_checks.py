@@ -46,3 +46,9 @@ def assert_mistake_rejected(session: NotebookRun, stem: str, question: str, wron
     passed, report = check(session, question, wrong)
     assert not passed, f"{stem}/{question}: the wrong answer {wrong!r} passes"
     assert words in report, f"{stem}/{question}: expected feedback with {words!r}, got:\n{report}"
+
+
+def assert_answer_accepted(session: NotebookRun, stem: str, question: str, right: str) -> None:
+    """The answer ``right`` (a right one in another form, or a defensible alternative) passes the check."""
+    passed, report = check(session, question, right)
+    assert passed, f"{stem}/{question}: the acceptable answer {right!r} fails:\n{report}"
