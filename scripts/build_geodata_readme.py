@@ -81,6 +81,13 @@ feature per line, features sorted by `feature_id`. Every feature has `feature_id
 ### seas.geojson
 - **What:** the Sea of Japan (`japan_sea`, `name_en` "Sea of Japan", `name_alt` "East Sea", `name_note` on the
   naming dispute).
+- **Names:** `name_en` is the name of IHO S-23 ("Japan Sea") in the form the US Board on Geographic Names uses
+  as its conventional name. The Board keeps one name per sea as a matter of policy, "Sea of Japan", and lists
+  the Korean "Dong-hae" as a variant (the White House answer to the 2017 petition "EAST SEA - Change US Policy
+  to Recognize Both...": {b.BGN_PETITION_URL} ; petition created 21 Mar 2017, the answer shows no date).
+  `name_alt` is South Korea's name, East Sea (Donghae). North Korea's name is spelled as KCNA's English
+  writes it, "East Sea of Korea" (KCNA commentary of 8 Apr 2021: {b.KCNA_EAST_SEA_URL}), the same spelling as
+  `name_alt` and `name_dispute_note` of `sea_of_japan` in `data/tables/places.csv`.
 - **Source:** no package registry ships Natural Earth's marine polygons, so the polygon is built from the
   published limits of the "Japan Sea" in IHO Special Publication S-23, *Limits of Oceans and Seas*, 3rd edition
   (1953), entry 52, and the coasts of `countries.geojson` above. S-23 states that its limits have no political
@@ -97,17 +104,22 @@ feature per line, features sorted by `feature_id`. Every feature has `feature_id
   are Natural Earth 1:10m, simplified. Geodesic area {sea_km2:,.0f} km2 (the commonly quoted figure is about 978,000
   km2; this polygon includes the Korea strait up to the S-23 line). Good for shading a map, not for
   measurement.
-- **S-23 text consulted (third-party copies):**
-  - full publication: https://pdfslide.us/documents/limits-of-oceans-and-seas.html
-  - Japan Sea entry (S-23 no. 52, south-east, east, north-east and north limits):
-    https://sites.google.com/site/japanseamerdujapon/japanese-home/iho-kokusai-suiro-kikan--s-23to-nihonkai ,
-    http://seaofjapan-noeastsea.blogspot.com/2011/08/defenition-of-sea-of-japan-is-as.html ,
-    https://en.academic.ru/dic.nsf/enwiki/37425/11449570
-  - East China Sea north limit (Nomo Saki - Fukue Jima - Ose Saki - Jeju, parallel 33 deg 17' N):
-    https://www.luna.ovh/planeta/tab/es/Mar_de_la_China_Oriental/a9880f007176e78f3cbaba0fe854e55875196b4c ,
-    https://enwiki.academic.ru/dic.nsf/enwiki/121813
-  - Yellow Sea south-east limit (Jeju - West Pinnacle - Jin Do - Korean mainland):
-    https://www.openwaterpedia.com/index.php?title=Yellow_Sea
+- **The publication:** International Hydrographic Organization, *Limits of Oceans and Seas*, Special
+  Publication S-23, 3rd edition, 1953: {b.IHO_S23_URL} (the IHO's own copy); archived copy of the file at the
+  IHO's former address: {b.IHO_S23_ARCHIVE_URL} (Internet Archive snapshot of 13 Oct 2016). The 3rd edition
+  is still the current one: the IHO's S-23 Working Group wrote in 2012 that "the 3rd edition dated 1953
+  remains the current edition" (final report, Feb 2012, revised Jun 2012, read through a copy at
+  https://paperzz.com/doc/9313563/final-report-of-s-23-working-group-to-member).
+- **What was checked, and what was not:** neither PDF above was opened for this build. The IHO address was
+  found cited as the source of S-23 by several unrelated public projects, the archived one by one project;
+  that is why they are given here, but nobody on the course has yet compared entry 52 of the IHO's PDF with the closing lines above. The
+  names of the capes and the single coordinate S-23 gives for each were transcribed from third-party copies of
+  the text (listed in earlier versions of this README, in the git history); they agree with the outline of
+  the sea given by Encyclopaedia Britannica (northern limit near 51 deg 45' N; southern limit from Kyushu
+  through the Goto islands to Jeju and on to the Korean peninsula:
+  https://www.britannica.com/contributor/Michitaka-Uda/3016). Before relying on any coordinate, check it
+  against the IHO's PDF. The East China Sea and Yellow Sea limits used for the south-west side are in the
+  same publication.
 - **Licence:** CC BY 4.0, like the course's tables. Its inputs are a published definition (the limits,
   1953) and public-domain coasts (Natural Earth).
 
