@@ -265,3 +265,57 @@ def test_every_figure_has_alt_text(session):
 
 def test_italian_quotes_are_verbatim_from_the_article():
     checks.assert_italian_quotes_verbatim(NOTEBOOK, min_quotes=4)
+
+
+def _markdown(notebook=NOTEBOOK) -> str:
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+#: What section 4 states about lengths in its check projection: (low, high) percent, with the words it uses.
+STATED_LENGTH_ERRORS = {
+    "regional": ((3.0, 6.0), "from 3 % to 6 % at the places in Korea, Russia and Ukraine"),
+    "italy": ((8.5, 9.5), "about 9 % at Rome"),
+    "united_states": ((45.5, 46.5), "about 46 % at Washington"),
+}
+
+
+def test_stated_length_errors_of_the_check_projection_hold(session, places):
+    from pyproj import Proj
+
+    check_crs = session.value("CHECK_CRS")
+    computed = session.value("coordinate_check.set_index('place_id')['length_error_pct'].to_dict()")
+    located = places[places["lat"].notna() & places["country_iso3"].notna()]
+    assert sorted(computed) == sorted(located.index)
+    factors = Proj(check_crs).get_factors(located["lon"].to_numpy(), located["lat"].to_numpy())
+    errors = dict(zip(located.index, 100 * (factors.tissot_semimajor - 1), strict=True))  # LAEA: a * b = 1
+    for place_id, error in errors.items():
+        assert computed[place_id] == pytest.approx(error, abs=0.06), place_id
+    text = _markdown()
+    regional = [p for p in located.index if located.loc[p, "country_iso3"] in {"PRK", "KOR", "RUS", "UKR"}]
+    groups = {"regional": regional, "italy": ["italy"], "united_states": ["united_states"]}
+    assert set(groups["regional"]) | {"italy", "united_states"} == set(located.index), "a place is in no group"
+    for group, ((low, high), words) in STATED_LENGTH_ERRORS.items():
+        assert words in text, f"the lesson no longer states {words!r}"
+        for place_id in groups[group]:
+            assert low <= errors[place_id] <= high, (group, place_id, round(errors[place_id], 2))
+    assert "within about 5 %" not in text
+
+
+def test_the_dprk_name_of_the_sea_is_spelled_alike_in_the_table_and_the_basemap(places):
+    sea = places.loc["sea_of_japan"]
+    note = area_for("seas:japan_sea")["name_note"].item()
+    assert "East Sea of Korea" in note and "East Sea of Korea" in sea["name_dispute_note"]
+    assert "East Sea of Korea" in [name.strip() for name in sea["name_alt"].split(";")]
+    for text in (note, sea["name_dispute_note"], _markdown()):
+        assert "Korean East Sea" not in text
+    assert "KCNA" in note and "kcnawatch.org" in sea["name_dispute_note"]
+
+
+def test_the_lesson_gives_the_us_board_s_one_name_policy_not_a_dual_label():
+    text = _markdown()
+    assert "kelsocartography" not in text  # it was cited for a dual label that the US Board does not use
+    assert 'conventional name here is **"Sea of Japan"**' in text and "Dong-hae" in text
+    assert "petitions.trumpwhitehouse.archives.gov" in text
