@@ -75,9 +75,14 @@ def test_relative_phrases_resolve_by_the_calendar(session, anchor):
 def test_publication_window_matches_research_and_events_table(session, events):
     window = session.value("[str(d.date()) for d in publication_window]")
     outer = session.value("[str(d.date()) for d in outer_window]")
-    # research notes (facts.md section 4): window 26-28 Dec 2025, outer limit 31 Dec 2025
+    # research notes (facts.md section 4): window 26-28 Dec 2025, outer limit 31 Dec 2025. The outer window rests
+    # on the hard clues alone; 'la scorsa settimana' (copied from the wire, read as the calendar week) is a soft
+    # clue that only narrows it.
     assert window == ["2025-12-26", "2025-12-28"]
-    assert outer[1] == "2025-12-31"
+    assert outer == ["2025-12-26", "2025-12-31"]
+    hard = session.value("candidates.loc[candidates['hard_clues'], 'day'].dt.strftime('%Y-%m-%d').tolist()")
+    assert hard == [str(dt.date(2025, 12, d)) for d in range(26, 32)]
+    assert session.value("(candidates['hard_clues'] == candidates['reports_out'] & candidates['next_year_fits']).all()")
     recorded = events.set_index("event_id").loc["pub_article"]
     assert window == [str(day(recorded.event_start)), str(day(recorded.event_end))]
     # the lower bound is the newest report date among the events the article mentions
@@ -153,14 +158,30 @@ def test_date_slider_filters_timeline_and_highlights_places(session, events, sta
     assert session.value("hash(timeline_view.value)") != before
 
 
-def test_map_draws_vague_places_as_areas_and_precise_ones_as_points(session, events):
+def test_map_draws_each_place_as_precisely_as_it_is_known(session, events):
+    # Lesson 2's rule: a point only for precision 1, a circle (never smaller than MIN_CIRCLE_KM) around the point of
+    # a place known to within a radius, the referenced area otherwise.
     places = load_places().set_index("place_id")
-    kinds = session.value("dict(zip(place_shapes['place_id'], place_shapes.geom_type))")
-    assert set(kinds) == set(events["place_id"])
-    for place_id, kind in kinds.items():
+    shapes = session.value(
+        "{p: [g.geom_type, a, g.centroid.x, g.centroid.y, (g.bounds[3] - g.bounds[1]) / 2]"
+        " for p, g, a in zip(place_shapes['place_id'], place_shapes.geometry, place_shapes['drawn_as'])}"
+    )
+    assert set(shapes) == set(events["place_id"])
+    min_km = session.value("MIN_CIRCLE_KM")
+    for place_id, (kind, drawn_as, x, y, half_height_deg) in shapes.items():
         place = places.loc[place_id]
-        vague = bool(pd.notna(place.geometry_ref) and (place.geo_precision >= 3 or pd.isna(place.lat)))
-        assert (kind != "Point") is vague, place_id
+        if place.geo_precision == 1:
+            assert (kind, drawn_as) == ("Point", "point"), place_id
+        elif pd.notna(place.uncertainty_radius_km):
+            assert (kind, drawn_as) == ("Polygon", "circle"), place_id
+            assert x == pytest.approx(place.lon, abs=0.01) and y == pytest.approx(place.lat, abs=0.01), place_id
+            radius_km = max(place.uncertainty_radius_km, min_km)
+            assert half_height_deg * 111.2 == pytest.approx(radius_km, rel=0.02), place_id
+        else:
+            assert pd.notna(place.geometry_ref) and kind in ("Polygon", "MultiPolygon"), place_id
+            assert drawn_as == "area", place_id
+    gids = session.value("{p: a.get_gid() for p, a in explorer_place_artists.items()}")
+    assert gids == {p: f"place:{p}" for p in shapes}
 
 
 def test_explorer_callback_is_quick(session):

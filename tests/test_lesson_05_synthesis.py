@@ -49,13 +49,18 @@ def test_evidence_table_keeps_every_claim_once_with_its_links(session, evidence)
     assert got["place_id"].fillna("").tolist() == evidence["place_id"].fillna("").tolist()
 
 
-def test_map_draws_precise_places_as_points_and_vague_ones_as_areas(session, evidence):
+def test_map_draws_each_place_as_precisely_as_it_is_known(session, evidence):
+    # Lesson 2's rule: a point only for precision 1, a circle of uncertainty_radius_km for a place known to within a
+    # radius, the referenced area otherwise.
     places = load_places().set_index("place_id")
     used = places.loc[sorted(set(evidence["place_id"].dropna()))]
-    precise = used[(used["geo_precision"] <= 2) & used["lat"].notna()]
+    precise = used[(used["geo_precision"] == 1) & used["lat"].notna()]
+    circled = used[(used["geo_precision"] > 1) & used["lat"].notna() & used["uncertainty_radius_km"].notna()]
+    assert not circled.empty, "the claims' places include places known only to within a radius"
     assert sorted(session.value("place_points['place_id'].tolist()")) == sorted(precise.index)
+    assert sorted(session.value("place_circles['place_id'].tolist()")) == sorted(circled.index)
     groups = session.value("{ref: sorted(members) for ref, members in area_groups.items()}")
-    vague = used.drop(precise.index)
+    vague = used.drop(precise.index).drop(circled.index)
     assert groups == {ref: sorted(g.index) for ref, g in vague.groupby("geometry_ref")}
     assert session.value("outside") == [], "every place of a claim must fall inside one of the map frames"
     to_map = Transformer.from_crs("EPSG:4326", session.value("MAP_CRS"), always_xy=True)
@@ -63,6 +68,20 @@ def test_map_draws_precise_places_as_points_and_vague_ones_as_areas(session, evi
     for place_id, (x, y) in xy.items():
         ex, ey = to_map.transform(places.loc[place_id, "lon"], places.loc[place_id, "lat"])
         assert abs(x - ex) < 1 and abs(y - ey) < 1, place_id
+    # each circle is centred on its point and has its radius on the ground (the conformal map keeps it round)
+    circles = session.value(
+        "{p: [g.centroid.x, g.centroid.y, (g.bounds[2] - g.bounds[0]) / 2, (g.bounds[3] - g.bounds[1]) / 2]"
+        " for p, g in zip(place_circles['place_id'], place_circles.geometry)}"
+    )
+    scale = Transformer.from_crs("EPSG:4326", session.value("MAP_CRS"), always_xy=True)
+    for place_id, (x, y, half_width, half_height) in circles.items():
+        place = places.loc[place_id]
+        ex, ey = scale.transform(place.lon, place.lat)
+        north = scale.transform(place.lon, place.lat + place.uncertainty_radius_km / 111.2)
+        radius_on_map = ((north[0] - ex) ** 2 + (north[1] - ey) ** 2) ** 0.5
+        assert abs(x - ex) < 0.02 * radius_on_map and abs(y - ey) < 0.02 * radius_on_map, place_id
+        assert half_height == pytest.approx(radius_on_map, rel=0.02), place_id
+        assert half_width == pytest.approx(half_height, rel=0.02), place_id
 
 
 def expected_selection(evidence: pd.DataFrame, types, low: int, high: int, start: str, end: str, undated: bool):
@@ -103,10 +122,13 @@ def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, h
     # maps: on each panel, one hatched path per area holding a selected place, one large dot per selected point
     places = load_places().set_index("place_id")
     chosen_places = places.loc[sorted(set(chosen["place_id"].dropna()))]
-    as_points = (chosen_places["geo_precision"] <= 2) & chosen_places["lat"].notna()
-    n_areas = chosen_places.loc[~as_points, "geometry_ref"].nunique()
+    has_xy = chosen_places["lat"].notna()
+    as_points = has_xy & (chosen_places["geo_precision"] == 1)
+    as_circles = has_xy & ~as_points & chosen_places["uncertainty_radius_km"].notna()
+    n_areas = chosen_places.loc[~as_points & ~as_circles, "geometry_ref"].nunique()
     for panel in (0, 1):
         assert session.value(f"len({layer}['maps'][{panel}]['areas'].get_paths())") == n_areas
+        assert session.value(f"len({layer}['maps'][{panel}]['circles'].get_paths())") == as_circles.sum()
         assert session.value(f"len({layer}['maps'][{panel}]['points'].get_offsets())") == as_points.sum()
     # timeline: the selected events are drawn again in colour over the grey base
     events = evidence.dropna(subset=["event_start"]).drop_duplicates("event_id")
@@ -160,6 +182,7 @@ def test_explorer_callback_is_quick(session):
 KEY_TABLES = {
     "evidence": "evidence[['claim_id', 'grade', 'place_id', 'event_id']].to_json()",
     "points": "place_points.to_json()",
+    "circles": "place_circles.to_json()",
     "areas": "area_groups.to_json()",
     "well_supported": "well_supported['claim_id'].tolist()",
     "brief_check": "brief_check.to_json()",
