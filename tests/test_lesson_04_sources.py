@@ -184,3 +184,57 @@ def test_every_figure_has_alt_text(session):
 
 def test_italian_quotes_in_the_prose_are_verbatim_spans_of_the_article():
     checks.assert_italian_quotes_verbatim(NOTEBOOK, min_quotes=8)
+
+
+def test_every_relay_link_says_how_it_is_known(sources):
+    has_link = sources["relays_source_id"].notna()
+    assert (sources["relay_basis"].notna() == has_link).all(), "relay_basis is filled exactly for the relay links"
+    assert (sources["relay_evidence"].notna() == has_link).all(), "relay_evidence is filled exactly for the relay links"
+    assert sources["relay_evidence"].dropna().str.contains(r"https?://").all(), "each relay's evidence cites a URL"
+    for source_id, alternatives in sources["relay_alternatives"].dropna().items():
+        assert sources.loc[source_id, "relay_basis"] == "inferred", (
+            f"{source_id}: alternatives only for an inferred link"
+        )
+        for other in alternatives.split(";"):
+            assert other in sources.index and other != sources.loc[source_id, "relays_source_id"], (source_id, other)
+
+
+def test_chain_links_are_drawn_and_worded_as_the_data_know_them(session, sources):
+    chain = session.value("article_chain")
+    links = session.value("chain_links.to_dict('records')")
+    assert [(link["copies_from"], link["copied_by"]) for link in links] == list(zip(chain[:-1], chain[1:], strict=True))
+    assert all(link["relay_basis"] == sources.loc[link["copied_by"], "relay_basis"] for link in links)
+    # the prose says: only AFP's use of KCNA is documented on this chain, the other three links are inferred
+    inferred = [link["copied_by"] for link in links if link["relay_basis"] == "inferred"]
+    assert inferred == ["tgcom24", "infobrasile", "article"] and chain[:2] == ["kcna", "afp"]
+    # one arrow per relay link, dashed exactly when the link is inferred; one dotted arrow per alternative upstream
+    styles = session.value(
+        "[t.arrow_patch.get_linestyle() for t in chain_figure.axes[0].texts if getattr(t, 'arrow_patch', None)]"
+    )
+    relay = sources["relays_source_id"].notna()
+    expected = {
+        "-": int((sources.loc[relay, "relay_basis"] == "documented").sum()),
+        "--": int((sources.loc[relay, "relay_basis"] == "inferred").sum()),
+        ":": int(sources["relay_alternatives"].dropna().str.split(";").str.len().sum()),
+    }
+    assert {s: styles.count(s) for s in expected} == expected and len(styles) == sum(expected.values())
+    labels = session.value("[t.get_text() for t in chain_figure.axes[0].get_legend().get_texts()]")
+    assert any("inferred" in label for label in labels) and any("documented" in label for label in labels)
+
+
+def test_section_6_counts_independent_origins_next_to_websites(session, claims):
+    table = session.value("sites_and_origins.drop(columns='origins (support)').to_dict('index')")
+    assert sorted(table) == sorted(claims.index)
+    for claim_id, row in table.items():
+        assert row["supporting origins"] <= row["supporting sites"], claim_id
+        assert row["contradicting origins"] <= row["contradicting sites"], claim_id
+        assert (row["supporting sites"] > 0) == (row["supporting origins"] > 0), claim_id
+    origins = session.value("sites_and_origins['origins (support)'].to_dict()")
+    # what the prose says: KCNA-only claims have one origin; c13 two (JCS and KCNA); c21 one (NK News); c25 four
+    for claim_id in ["c01", "c02", "c03", "c05", "c06", "c07", "c09", "c10", "c12", "c29", "c30"]:
+        assert origins[claim_id] == "kcna", (claim_id, origins[claim_id])
+        assert int(claims.loc[claim_id, "credibility"]) in (2, 3), claim_id
+    assert origins["c13"] == "jcs, kcna" and int(claims.loc["c13", "credibility"]) == 1
+    assert origins["c21"] == "nk_news" and table["c21"]["supporting sites"] == 3
+    assert table["c25"]["supporting origins"] == table["c25"]["supporting sites"] == 4
+    assert table["c11"]["supporting origins"] > 1, "the prose names c11's two Yonhap copies as an overcount"
