@@ -13,7 +13,7 @@ import lesson_checks as checks
 import pytest
 
 from newslens import paths
-from newslens.data import article_blocks, load_article, load_places, load_sources
+from newslens.data import article_blocks, load_article, load_claims, load_places, load_sources
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "01_reading_the_article.ipynb"
 
@@ -66,18 +66,41 @@ def test_five_w_quotes_are_verbatim_in_the_lead(session):
 def test_named_places_are_the_places_table_rows_the_article_names(session):
     places = load_places()
     text = load_article("it")
-    expected = places.loc[places["article_mention_it"].notna(), "place_id"].tolist()
-    assert session.value("named_places['place_id'].tolist()") == expected
+    mentioned = places.dropna(subset=["article_mention_it"])
+    # named: the article's words contain the place's own name; huichon is only described (the analysts name it)
+    named = [p.place_id for p in mentioned.itertuples() if p.name_it in p.article_mention_it]
+    assert session.value("named_places['place_id'].tolist()") == named
+    assert "huichon" not in named and "Huichon" not in text
+    described = sorted(set(mentioned["place_id"]) - set(named))
+    assert sorted(session.value("described_places['place_id'].tolist()")) == described == ["huichon"]
+    implied = places.loc[places["article_mention_it"].isna(), "place_id"].tolist()
+    assert session.value("implied_places['place_id'].tolist()") == implied
     mentions = session.value("dict(zip(named_places['place_id'], named_places['mentions'].astype(int)))")
-    for place in places.dropna(subset=["article_mention_it"]).itertuples():
-        assert mentions[place.place_id] == text.count(place.article_mention_it) >= 1
+    for place in mentioned.itertuples():
+        if place.place_id in named:
+            assert mentions[place.place_id] == text.count(place.article_mention_it) >= 1
+
+
+def test_named_organisations_follow_the_claims_coding(session):
+    # A source is named when a claim from it, or citing it in the article's words, is coded "named".
+    claims = load_claims()
+    named = set(session.value("named_organisations['source_id'].tolist()"))
+    assert named == {"kcna", "dprk_state_media", "planet_labs"}
+    for source_id in named:
+        assert (claims.loc[claims["source_id"] == source_id, "attribution"] == "named").any(), source_id
+    # the intelligence agencies of c25/c26 are mentioned but coded unnamed, so they are not named
+    assert set(claims.loc[claims["claim_id"].isin(["c25", "c26"]), "attribution"]) == {"unnamed"}
+    unnamed = set(session.value("mentioned_unnamed_organisations['source_id'].tolist()"))
+    assert {"nis", "western_intel", "unidentified_media"} == unnamed
+    counts = session.value("unnamed_counts.astype(int).to_dict()")
+    assert counts["agenzie di intelligence (intelligence agencies)"] == 1
 
 
 def test_people_counts_match_a_word_count(session):
     words = re.split(r"[\s,.;:“”’\"()]+", load_article("it"))
     counts = session.value("dict(zip(people['person'], people['by_name'].astype(int)))")
     assert counts["Vladimir Putin"] == words.count("Putin")
-    assert counts["Kim Jong-un"] == words.count("Kim")  # "Kim Jong-un" splits into "Kim" and "Jong-un"
+    assert counts["Kim Jong Un"] == words.count("Kim")  # the article's "Kim Jong-un" splits into "Kim", "Jong-un"
 
 
 def test_the_only_figure_that_is_not_a_year_is_ten_thousand(session):
@@ -137,7 +160,42 @@ def test_what_the_article_does_not_say(session):
         chain.append(current)
     assert session.value("copy_chain") == chain and chain
     unnamed = sorted(sources.index[sources["article_mention_it"].isna()])
-    assert sorted(session.value("unnamed_sources['source_id'].tolist()")) == unnamed
+    assert sorted(session.value("unmentioned_sources['source_id'].tolist()")) == unnamed
+
+
+def test_slips_are_found_in_the_text(session):
+    text = load_article("it")
+    assert session.value("un_before_s") == ["un “storico"] and "un “storico trattato" in text
+    wrong = session.value("closing_with_opening_mark")
+    assert [w.rstrip("“") for w in wrong] == ["statali", "sottomarine", "globale"]
+    assert len(session.value("closing_marks")) == text.count("”") == 5
+
+
+def _lesson_markdown() -> list[str]:
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def test_italian_quotes_in_the_lesson_text_are_verbatim():
+    # Quotes with the article's curly marks, and the IT column of every table, must be spans of it.txt.
+    text = load_article("it")
+    checked = 0
+    for cell in _lesson_markdown():
+        for quote in re.findall(r'"([^"\n]*[“”’][^"\n]*)"', cell):
+            assert quote in text, quote
+            checked += 1
+        lines = cell.splitlines()
+        for i, line in enumerate(lines):
+            if re.match(r"\|\s*(?:IT|Cue \(IT\))\s*\|", line):
+                for row in lines[i + 2 :]:
+                    if not row.startswith("|"):
+                        break
+                    first = row.split("|")[1].replace("**", "").strip()
+                    if line.startswith("| IT"):
+                        for piece in first.split("…"):
+                            assert piece.strip() in text, piece
+                            checked += 1
+    assert checked >= 10
 
 
 KEY_TABLES = {
@@ -147,6 +205,7 @@ KEY_TABLES = {
     "entities": "entities.to_json()",
     "cue_counts": "cue_counts.to_json()",
     "gaps": "gaps.to_json()",
+    "slips": "slips.to_json()",
 }
 
 
