@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -44,16 +45,15 @@ def exercise_link(lesson: Handout) -> str:
     raise AssertionError(f"course.toml names no exercise for lesson {lesson.lesson_id} ({lesson.name})")
 
 
-def run_lesson(notebook: Path, timeout: int = 120) -> Iterator[NotebookRun]:
+def run_lesson(notebook: Path, timeout: int = 120, root: Path | None = None) -> Iterator[NotebookRun]:
     """Execute ``notebook`` with the handout build's runner and options, in an empty working folder (so
     the lesson must reach its data through the package), and yield the run with its kernel still alive.
+    ``root`` is the course the notebook belongs to (default: this repository).
 
     Meant for a module-scoped fixture: ``yield from run_lesson(NOTEBOOK)``.
     """
-    with (
-        temporary_cwd() as cwd,
-        NotebookRun(notebook, RunOptions(cwd=Path(cwd), timeout=timeout, keep_kernel=True)) as run,
-    ):
+    options = RunOptions(root=root, timeout=timeout, keep_kernel=True)
+    with temporary_cwd() as cwd, NotebookRun(notebook, replace(options, cwd=Path(cwd))) as run:
         yield run
 
 

@@ -32,7 +32,7 @@ def test_the_tests_execute_exactly_the_cells_the_build_publishes(tmp_path: Path)
     built = nbformat.read(tmp_path / "course" / "build" / "cache" / run["executed"], as_version=4)
 
     notebook = tmp_path / "course" / "notebooks" / "01_alpha.ipynb"
-    for session in lesson_checks.run_lesson(notebook):
+    for session in lesson_checks.run_lesson(notebook, root=tmp_path / "course"):
         tested = _code(session.nb)
     assert tested == _code(built), "the tests and the handout build executed different cells"
     assert all(ran for _, ran in tested)

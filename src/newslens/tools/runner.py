@@ -195,6 +195,7 @@ class NotebookRun:
         self.reads: list[str] = []
         self._stack = ExitStack()
         self._client: Any = None
+        self._alive = False
 
     @property
     def name(self) -> str:
@@ -209,13 +210,17 @@ class NotebookRun:
             self._start()
             self._execute()
         except BaseException:
-            self._stack.close()
+            self._close()
             raise
         if not self.options.keep_kernel:
-            self._stack.close()
+            self._close()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        self._alive = False
         self._stack.close()
 
     def _start(self) -> None:
@@ -242,6 +247,7 @@ class NotebookRun:
             resources={"metadata": {"path": str(cwd)}},
         )
         self._stack.enter_context(self._client.setup_kernel(env=kernel_env(self.root, self.options.env)))
+        self._alive = True
 
     def _execute(self) -> None:
         import nbformat
@@ -262,6 +268,10 @@ class NotebookRun:
 
     def _run_hidden(self, cell: Any) -> Any:
         """Execute a cell that is not part of the notebook; return it with its outputs."""
+        if not self._alive:
+            raise RuntimeError(
+                f"{self.name}: the kernel is gone: use RunOptions(keep_kernel=True) and the run as a context manager"
+            )
         self.nb.cells.append(cell)
         try:
             self._client.execute_cell(cell, len(self.nb.cells) - 1)
@@ -274,8 +284,6 @@ class NotebookRun:
 
         Raises :class:`nbclient.exceptions.CellExecutionError` if the code raises.
         """
-        if self._client is None or not self._client.kc:
-            raise RuntimeError("the kernel is gone: use RunOptions(keep_kernel=True) and the run as a context manager")
         import nbformat
 
         cell = self._run_hidden(nbformat.v4.new_code_cell(code))
