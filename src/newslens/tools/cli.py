@@ -164,21 +164,28 @@ def _grade(parser: argparse.ArgumentParser) -> Handler:
     return run_grade
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with one sub-parser per registered command."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with one sub-parser per registered command.
+
+    Only the command named in ``argv`` gets its options (its setup may import heavy modules: the grader
+    imports pandas); the others are listed with their help text, so every command starts fast.
+    """
+    chosen = next((a for a in (argv or []) if a in COMMANDS), None) if argv is not None else None
     parser = argparse.ArgumentParser(prog="newslens", description="Tools of the newslens course.")
     parser.add_argument("--root", type=Path, default=None, help="the course's folder (default: found from here)")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (help_text, setup) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
-        sub.set_defaults(_run=setup(sub))
+        if argv is None or name == chosen:
+            sub.set_defaults(_run=setup(sub))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (1 for a user's mistake, printed as ``ERROR: ...``)."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         course = CourseLayout.at(args.root) if args.root else CourseLayout.find()
         return int(args._run(args, course) or 0)
