@@ -24,21 +24,33 @@ build_class = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_class)
 
 
+#: The limits the fixture classes are graded with: short enough for the suite, and the same for every
+#: run, quiet or busy. dan's busy loop costs one ``cell_cpu``; sle's endless sleep one ``timeout``.
+LIMITS = grading.Limits(timeout=150, cell_timeout=30, cell_cpu=5)
+
+
+def _survivors() -> list[str]:
+    """Processes this test started that are still alive (the grader's sandboxes, kernels, orphans)."""
+    import psutil
+
+    me = psutil.Process()
+    alive = [p for p in me.children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for p in psutil.process_iter(["cmdline"]):
+        if build_class.ORPHAN_MARKER in " ".join(p.info["cmdline"] or []) and p.pid != me.pid:
+            alive.append(p)
+    return [f"{p.pid}: {' '.join(p.cmdline())[:120]}" for p in alive if p.is_running()]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     root = tmp_path_factory.mktemp("class")
     folder = build_class.build(root / "submissions")
-    # The per-cell limit must leave otter's set-up cell (``import otter``) time to run when `pytest -n 2`
-    # grades this class in both workers at once: 6 s was not enough on 2 cores. dan's loop costs one limit.
-    gradebook = grading.grade(
-        folder,
-        root / "grades",
-        cell_timeout=grading.DEFAULT_CELL_TIMEOUT,
-        timeout=150,
-        jobs=2,
-        build_dir=root / "build",
-    )
+    gradebook = grading.grade(folder, root / "grades", limits=LIMITS, jobs=2, build_dir=root / "build")
     return gradebook, root / "grades"
+
+
+def _row_view(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
+    return _rows(gradebook, student)[["points", "max_points", "feedback", "flag"]].fillna({"feedback": "", "flag": ""})
 
 
 def _rows(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
@@ -80,6 +92,24 @@ def test_each_submission_gets_its_expected_flags_and_zeros(graded, student: str)
 
 
 @pytest.mark.slow
+def test_no_process_survives_the_batch(graded) -> None:
+    assert not _survivors()
+
+
+@pytest.mark.slow
+def test_error_cells_are_numbered_as_the_student_sees_them(graded) -> None:
+    gradebook, _ = graded
+    flag = " ".join(_rows(gradebook, "eve")["flag"])
+    number = int(flag.split("error in cell ")[1].split(":")[0])
+    assert number >= 1
+    source = paths.EXERCISES_DIR / f"{build_class.SET}.ipynb"
+    nb = build_class._read(source)
+    # eve's notebook has the student version's cells; the broken answer is q3's answer cell.
+    cell = build_class._answer_cell(nb, "q3_cue_signals")
+    assert nb.cells.index(cell) + 1 == number
+
+
+@pytest.mark.slow
 def test_feedback_is_the_specific_message_not_a_traceback(graded) -> None:
     gradebook, _ = graded
     ben = _rows(gradebook, "ben")
@@ -104,6 +134,124 @@ def test_manual_questions_are_left_to_the_instructor_with_the_answer_in_the_repo
     assert manual["points"].isna().all() and len(manual) == len(build_class.EXPECTED)
     report = (out / "ada.html").read_text(encoding="utf-8")
     assert "Rubric" in report and "publication date" in report
+
+
+@pytest.mark.slow
+def test_a_question_without_a_result_is_flagged_never_a_silent_zero(graded) -> None:
+    gradebook, _ = graded
+    auto = gradebook[gradebook["points"].notna() & (gradebook["student"] != "hana")]
+    no_result = auto[auto["feedback"].str.startswith("No result")]
+    assert no_result["flag"].str.contains("not graded: rerun").all()
+    assert no_result.empty, f"every question should have a result on this class:\n{no_result}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Grades do not depend on how busy the machine is.
+
+
+@pytest.mark.slow
+def test_a_busy_machine_gives_the_same_gradebook(graded, tmp_path: Path) -> None:
+    gradebook, _ = graded
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    students = ["ada", "dan", "eve"]
+    build_class.build(tmp_path / "all")
+    for student in students:
+        (folder / f"{student}_{build_class.SET}.ipynb").write_bytes(
+            (tmp_path / "all" / f"{student}_{build_class.SET}.ipynb").read_bytes()
+        )
+    # Two busy loops keep both cores busy for the whole batch (and stop by themselves after 10 minutes).
+    loop = "import time\nt = time.monotonic()\nwhile time.monotonic() - t < 600:\n    pass\n"
+    hogs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(2)]
+    try:
+        busy = grading.grade(folder, tmp_path / "grades", limits=LIMITS, jobs=2, build_dir=tmp_path / "build")
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    for student in students:
+        pd.testing.assert_frame_equal(_row_view(busy, student), _row_view(gradebook, student), obj=student)
+    assert not _survivors()
+
+
+def test_answers_round_trip_as_plain_data_and_anything_else_is_refused() -> None:
+    import json
+
+    import numpy as np
+
+    from newslens.tools.grading import plain
+
+    ns: dict[str, object] = {}
+    kernel_side = Path(grading.__file__).with_name("kernel_side.py")
+    exec(kernel_side.read_text(encoding="utf-8"), ns)  # what the sandboxed kernel runs
+    encode = ns["_nl_encoder"](10_000)
+    values = [
+        3,
+        2.5,
+        "x",
+        None,
+        ...,
+        [1, (2, "a")],
+        {"k": {1, 2}},
+        np.int64(7),
+        pd.Series({"a": 1, "b": 2}, name="n"),
+        pd.DataFrame({"x": [1, 2], "y": ["a", None]}, index=["r", "s"]),
+    ]
+    for value in values:
+        back = plain.decode(json.loads(json.dumps(encode(value))))
+        if isinstance(value, pd.Series):
+            pd.testing.assert_series_equal(back, value)
+        elif isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(back, value)
+        else:
+            assert back == value and type(back) is type(value)
+
+    class Always(int):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = int.__hash__
+
+    for bad, why in [(Always(1), "Always"), (len, "a function"), (np, "a module"), (list(range(20_000)), "too large")]:
+        decoded = plain.decode(json.loads(json.dumps(encode(bad))))
+        assert isinstance(decoded, plain.NotPlain) and why in decoded.why
+
+
+def test_changed_autograder_tests_stop_the_batch(tmp_path: Path) -> None:
+    import zipfile
+
+    from newslens.tools.grading.batch import Tests
+
+    zip_path = tmp_path / "a-autograder.zip"
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        zf.writestr("tests/q1.py", "from otter.test_files import test_case\n")
+    tests = Tests.unpack(zip_path, tmp_path / "tests")
+    tests.verify()
+    (tmp_path / "tests" / "q1.py").write_text("# always passes\n", encoding="utf-8")
+    with pytest.raises(UserError, match="changed while the class was being graded"):
+        tests.verify()
+
+
+def test_grading_without_bubblewrap_refuses_with_the_install_command(monkeypatch, tmp_path: Path) -> None:
+    from newslens.tools.grading import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(UserError) as err:
+        grading.grade(tmp_path, tmp_path / "grades")
+    assert "sudo apt install bubblewrap" in str(err.value) and "--no-sandbox" in str(err.value)
+
+
+@pytest.mark.slow
+def test_no_sandbox_says_so_on_every_row(tmp_path: Path) -> None:
+    build_class.build(tmp_path / "all")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    name = f"ada_{build_class.SET}.ipynb"
+    (folder / name).write_bytes((tmp_path / "all" / name).read_bytes())
+    gradebook = grading.grade(folder, tmp_path / "grades", limits=LIMITS, sandbox=False, build_dir=tmp_path / "build")
+    assert gradebook["flag"].str.contains("not sandboxed").all()
+    auto = gradebook[gradebook["points"].notna()]
+    assert (auto["points"] == auto["max_points"]).all()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -299,4 +299,8 @@ def main_bench(
             print(f"  (f) every median under 200 ms: {_verdict(ok)}")
         else:
             print("  (f) no widget benchmarks found: not measured")
+
+        from .grading.bench import bench_grading
+
+        print("\ngrading (a generated class, sandboxed and not):\n" + "\n".join(bench_grading(root)))
     return 0

@@ -8,8 +8,13 @@ student versions in ``exercises/``, the autograder zips in ``build/otter/``, the
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
+import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +24,18 @@ import pandas as pd
 from .. import exercises
 from ..errors import UserError
 from ..layout import CourseLayout
-from .gradebook import GradebookRow, run_flags, submission_rows, to_frame, write_csv
+from .gradebook import GRADEBOOK_COLUMNS, GradebookRow, read_csv, run_flags, submission_rows, to_frame, write_csv
+from .lms import RUBRIC_FILE, merge_rubric, write_outputs
+from .otter_adapter import Evaluator, checksums, extract_tests, question_variables
 from .reports import write_reports
+from .sandbox import Limits, require_sandbox, run_student
 from .structure import structure_flags
-from .submissions import Submission, discover, read_notebook
+from .submissions import Roster, Submission, discover_class, read_notebook
 
-DEFAULT_TIMEOUT = 180  # seconds for a whole notebook
-DEFAULT_CELL_TIMEOUT = 30  # seconds for one cell
+DEFAULT_TIMEOUT = Limits.timeout  # wall-clock seconds for a whole notebook
+DEFAULT_CELL_TIMEOUT = Limits.cell_timeout  # wall-clock seconds for one cell
+#: The flag of every row graded with --no-sandbox.
+NO_SANDBOX_FLAG = "not sandboxed (graded with --no-sandbox: the notebook could reach the whole account)"
 #: How to point the grader at a class, for error messages.
 USAGE = "make grade SUBMISSIONS=<folder of notebooks>"
 
@@ -51,22 +61,57 @@ def _student_version(source: Path, course: CourseLayout) -> nbformat.NotebookNod
     return exercises.normalise(read_notebook(path)) if path.exists() else None
 
 
+@dataclass(frozen=True)
+class Tests:
+    """An assignment's autograder tests, unpacked where no sandbox can see them, with their checksums."""
+
+    zip_path: Path
+    zip_sha256: str
+    folder: Path
+    sums: dict[str, str]
+    variables: dict[str, list[str]]
+
+    @classmethod
+    def unpack(cls, zip_path: Path, dest: Path) -> Tests:
+        sums = extract_tests(zip_path, dest)
+        sha = hashlib.sha256(zip_path.read_bytes()).hexdigest()
+        return cls(zip_path, sha, dest, sums, question_variables(dest))
+
+    def verify(self) -> None:
+        """Stop the batch (a UserError) if the zip or the unpacked tests changed since they were unpacked."""
+        changed = hashlib.sha256(self.zip_path.read_bytes()).hexdigest() != self.zip_sha256
+        if changed or checksums(self.folder) != self.sums:
+            raise UserError(
+                f"the autograder tests of {self.zip_path.name} changed while the class was being graded",
+                "find out what wrote to build/otter/ or the grader's temporary folder, then grade again",
+            )
+
+
 def grade_submission(
     sub: Submission,
     sources: dict[str, Path],
     *,
     timeout: int = DEFAULT_TIMEOUT,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    limits: Limits | None = None,
+    sandbox: bool = True,
+    tests: dict[str, Tests] | None = None,
+    evaluator: Evaluator | None = None,
+    hidden: Sequence[Path] = (),
     build_dir: Path | None = None,
     root: Path | None = None,
 ) -> list[GradebookRow]:
-    """Gradebook rows (one per question) for one submission; never raises for a bad submission."""
-    if sub.assignment is None:
-        return submission_rows(sub.student, None, sub.path.name, [], {"status": "skipped"}, sub.flags)
-    # Imported here, not at the top: the worker runs as `python -m ...grading.otter_adapter`, and the
-    # package must not have imported it before runpy does.
-    from .otter_adapter import run_isolated
+    """Gradebook rows (one per question) for one submission; never raises for a bad submission.
 
+    The notebook runs in a sandbox (:func:`.sandbox.run_student`); its exported answers are scored by
+    the trusted evaluator (:func:`.otter_adapter.run_evaluator`). ``tests`` are the unpacked tests by
+    assignment (:class:`Tests`; unpacked here when not given); a test file whose checksum changed is a
+    UserError, which stops the batch.
+    """
+    if sub.assignment is None:
+        rows = submission_rows(sub.student, None, sub.path.name, [], {"status": "skipped"}, sub.flags)
+        return [replace(r, student_id=sub.student_id) for r in rows]
+    limits = limits or replace(Limits(), timeout=timeout, cell_timeout=cell_timeout)
     course = CourseLayout.of(root)
     source = sources[sub.assignment]
     flags = list(sub.flags)
@@ -75,13 +120,38 @@ def grade_submission(
         student_version = _student_version(source, course)
         if student_version is not None:
             flags += structure_flags(sub.notebook, student_version)
-        try:
-            zip_path = autograder_zip(source, build_dir, root=course.root)
-            run = run_isolated(zip_path, sub.path, sub.assignment, timeout, cell_timeout, root=course.root)
-        except Exception as exc:  # a broken build must not stop the class either
-            run = {"status": "crashed", "detail": f"{type(exc).__name__}: {exc}"}
-    flags += run_flags(run, timeout)
-    return submission_rows(sub.student, sub.assignment, sub.path.name, exercises.questions(source), run, flags)
+        kernelspec = sub.notebook.metadata.get("kernelspec", {}).get("name")
+        if kernelspec and kernelspec != "python3":
+            flags.append(f"note: saved with the kernel {str(kernelspec)[:40]!r}; graded with the course's python3")
+        with tempfile.TemporaryDirectory(prefix="newslens-tests-") as tmp:
+            mine = tests.get(sub.assignment) if tests else None
+            if mine is None:
+                mine = Tests.unpack(autograder_zip(source, build_dir, root=course.root), Path(tmp))
+            mine.verify()
+            run = run_student(
+                sub.notebook,
+                sub.assignment,
+                mine.variables,
+                limits,
+                root=course.root,
+                sandbox=sandbox,
+                hidden=[*hidden, mine.folder, mine.zip_path.parent.parent],
+            )
+            mine.verify()
+            if evaluator is None:
+                with Evaluator(course.root) as own:
+                    evaluated = own.evaluate(mine.folder, mine.sums, run.get("answers", {}))
+            else:
+                evaluated = evaluator.evaluate(mine.folder, mine.sums, run.get("answers", {}))
+        if evaluated["status"] == "ok":
+            run["questions"] = evaluated["questions"]
+        else:
+            flags.append(f"the checks crashed: {evaluated.get('detail', '')}")
+    flags += run_flags(run, limits.timeout, memory_mb=limits.memory_mb, output_bytes=limits.output_bytes)
+    if not sandbox:
+        flags.append(NO_SANDBOX_FLAG)
+    rows = submission_rows(sub.student, sub.assignment, sub.path.name, exercises.questions(source), run, flags)
+    return [replace(r, student_id=sub.student_id) for r in rows]
 
 
 def grade(
@@ -90,38 +160,89 @@ def grade(
     *,
     timeout: int = DEFAULT_TIMEOUT,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    limits: Limits | None = None,
+    sandbox: bool = True,
     jobs: int | None = None,
+    roster: Path | str | None = None,
+    due: dt.datetime | None = None,
+    only: Sequence[str] | None = None,
     sources_dir: Path | None = None,
     build_dir: Path | None = None,
     root: Path | None = None,
 ) -> pd.DataFrame:
-    """Grade every submission in ``submissions``; write the gradebook CSV and the HTML reports.
+    """Grade every submission in ``submissions``; write the gradebook, the summaries and the HTML reports.
 
-    Returns the gradebook as a DataFrame with :data:`~.gradebook.GRADEBOOK_COLUMNS`. The outputs go to
-    ``out_dir`` (default: the course's ``build/grades/``). A ``submissions`` that is not a folder is a
+    Returns the gradebook as a DataFrame with :data:`~.gradebook.GRADEBOOK_COLUMNS` (its ``attrs`` list
+    the ``unknown`` and ``superseded`` files, and ``not_graded``: how many questions need a rerun). The
+    outputs go to ``out_dir`` (default: the course's ``build/grades/``): ``gradebook.csv``,
+    ``summary.csv``, ``canvas.csv``, ``moodle.csv``, ``rubric_scores.csv`` (kept across runs),
+    ``not_graded.txt`` and one ``<student>.html`` each (reports of students no longer in the batch are
+    removed). ``roster`` defaults to ``roster.csv`` in the submissions folder, if there is one.
+    ``only``: file names to (re)grade; the other students' rows are kept from the existing gradebook.
+    A ``submissions`` that is not a folder, or ``sandbox`` without bubblewrap, is a
     :class:`~newslens.tools.errors.UserError`.
     """
     folder = Path(submissions)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise UserError(f"the submissions folder {folder} {what}", USAGE)
+    if sandbox:
+        require_sandbox()
+    limits = limits or replace(Limits(), timeout=timeout, cell_timeout=cell_timeout)
     course = CourseLayout.of(root)
     out = Path(out_dir) if out_dir else course.grades
-    out.mkdir(parents=True, exist_ok=True)
+    roster_path = Path(roster) if roster else folder / "roster.csv"
+    class_list = Roster.read(roster_path) if roster_path.exists() else None
     sources = assignments(root=course.root, sources_dir=sources_dir)
-    subs = discover(folder, sources)
-    # Build the autograder zips once, before the parallel runs race to do it.
-    for name in {s.assignment for s in subs if s.assignment}:
-        autograder_zip(sources[name], build_dir, root=course.root)
+    files = discover_class(folder, sources, class_list, due)
+    subs = files.submissions
+    if only:
+        wanted = set(only)
+        subs = [s for s in files.submissions if s.path.name in wanted]
+        if not subs:
+            raise UserError(f"none of {', '.join(sorted(wanted))} is a submission in {folder}", USAGE)
+    out.mkdir(parents=True, exist_ok=True)
+    hidden = [folder, out, *([build_dir] if build_dir else [])]
+    with tempfile.TemporaryDirectory(prefix="newslens-tests-") as tmp, Evaluator(course.root) as evaluator:
+        evaluator.start()
+        # Build and unpack the autograder tests once, before the parallel runs race to do it.
+        tests = {
+            name: Tests.unpack(autograder_zip(sources[name], build_dir, root=course.root), Path(tmp) / name)
+            for name in sorted({s.assignment for s in subs if s.assignment})
+        }
 
-    def one(sub: Submission) -> list[GradebookRow]:
-        return grade_submission(
-            sub, sources, timeout=timeout, cell_timeout=cell_timeout, build_dir=build_dir, root=course.root
-        )
+        def one(sub: Submission) -> list[GradebookRow]:
+            return grade_submission(
+                sub,
+                sources,
+                limits=limits,
+                sandbox=sandbox,
+                tests=tests,
+                evaluator=evaluator,
+                hidden=hidden,
+                root=course.root,
+            )
 
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        batches = list(pool.map(one, subs))
+        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+            batches = list(pool.map(one, subs))
     gradebook = to_frame(row for batch in batches for row in batch)
+    if only and (out / "gradebook.csv").exists():
+        # Regrading some files: every other student's rows stay as they were.
+        old = read_csv(out / "gradebook.csv")
+        redone = set(zip(gradebook["student"], gradebook["assignment"], strict=True))
+        keep = ~pd.Series([k in redone for k in zip(old["student"], old["assignment"], strict=True)], index=old.index)
+        gradebook = pd.concat([old[keep], gradebook], ignore_index=True)
+        gradebook = gradebook.sort_values(["student", "assignment"], kind="stable", ignore_index=True)
+    gradebook = gradebook[GRADEBOOK_COLUMNS]
     write_csv(gradebook, out / "gradebook.csv")
-    write_reports(gradebook, subs, sources, out)
+    merged = merge_rubric(gradebook, out / RUBRIC_FILE)
+    write_outputs(merged, out, class_list)
+    written = write_reports(merged, files.submissions, sources, out)
+    for stale in set(out.glob("*.html")) - set(written):
+        stale.unlink()  # a student no longer in the batch
+    not_graded = int(gradebook["flag"].fillna("").str.contains("not graded: rerun").sum())
+    lines = [f"unknown (no roster row): {p}" for p in files.unknown]
+    lines += [f"superseded (a newer file counts): {p}" for p in files.superseded]
+    (out / "not_graded.txt").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    gradebook.attrs.update(unknown=files.unknown, superseded=files.superseded, not_graded=not_graded)
     return gradebook

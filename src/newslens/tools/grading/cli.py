@@ -8,12 +8,14 @@ which the top-level command line prints as one ``ERROR:`` line.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import time
 from pathlib import Path
 
 from ..errors import UserError
 from ..layout import CourseLayout
 from .batch import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, USAGE, grade
+from .sandbox import Limits
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -23,26 +25,62 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per notebook")
     parser.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT, help="seconds per cell")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: cores)")
+    parser.add_argument(
+        "--cell-cpu", type=int, default=Limits.cell_cpu, help="CPU seconds per student cell (stops busy loops)"
+    )
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="address space per process (MB)")
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without bubblewrap (the notebooks can then reach your whole account; every row says so)",
+    )
+    parser.add_argument("--roster", default=None, help="roster CSV (default: roster.csv in the submissions folder)")
+    parser.add_argument(
+        "--due", default=None, help="due date, ISO 8601 (e.g. 2026-12-01T23:59+01:00): late files flagged"
+    )
+    parser.add_argument(
+        "--only", action="append", default=None, metavar="FILE", help="regrade only this file (repeatable)"
+    )
 
 
 def run_grade(args: argparse.Namespace, course: CourseLayout) -> int:
     """Grade ``args.submissions`` into ``args.out`` (default: the course's build/grades/); print a summary."""
     if not args.submissions:
         raise UserError("no submissions folder given", USAGE)
+    due = None
+    if args.due:
+        try:
+            due = dt.datetime.fromisoformat(args.due)
+        except ValueError:
+            raise UserError(f"--due {args.due!r} is not a date", "write it as 2026-12-01T23:59 (ISO 8601)") from None
     start = time.monotonic()
+    limits = Limits(
+        timeout=args.timeout, cell_timeout=args.cell_timeout, cell_cpu=args.cell_cpu, memory_mb=args.memory_mb
+    )
     gradebook = grade(
         args.submissions,
         args.out,
-        timeout=args.timeout,
-        cell_timeout=args.cell_timeout,
+        limits=limits,
+        sandbox=not args.no_sandbox,
         jobs=args.jobs,
+        roster=args.roster,
+        due=due,
+        only=args.only,
         root=course.root,
     )
     out = Path(args.out) if args.out else course.grades
     n_students = gradebook["student"].nunique()
     flagged = gradebook.loc[gradebook["flag"].fillna("").str.replace("manual", "").str.strip("; ") != "", "student"]
     print(f"Graded {n_students} student(s), {len(gradebook)} rows in {time.monotonic() - start:.1f} s.")
-    print(f"Gradebook: {out / 'gradebook.csv'}; reports: {out}/<student>.html")
+    print(f"Gradebook: {out / 'gradebook.csv'}; summary, canvas.csv, moodle.csv; reports: {out}/<student>.html")
+    if args.no_sandbox:
+        print("WARNING: graded without a sandbox (--no-sandbox); every row says so.")
     if len(flagged):
         print(f"Flagged: {', '.join(sorted(set(flagged)))} (see the flag column)")
+    not_graded = gradebook.attrs.get("not_graded", 0)
+    print(f"Not graded (rerun them): {not_graded} question(s)" if not_graded else "Not graded: none")
+    for kind in ("unknown", "superseded"):
+        files = gradebook.attrs.get(kind, [])
+        if files:
+            print(f"{kind.capitalize()} files, not graded ({len(files)}): {', '.join(p.name for p in files)}")
     return 0

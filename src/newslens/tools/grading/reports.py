@@ -61,12 +61,26 @@ def write_reports(
             auto = arows[arows["points"].notna()]
             parts.append(f"<h2>{html.escape(str(assignment) or 'Unrecognised file')}</h2>")
             parts.append(f"<p>Autograded score: {auto['points'].sum():g} / {auto['max_points'].sum():g}</p>")
+            manual = arows[arows["points"].isna() & arows["flag"].fillna("").str.contains("manual")]
+            if len(manual):
+                scored = manual[manual["manual_points"].notna()] if "manual_points" in manual else manual.iloc[:0]
+                parts.append(
+                    f"<p>Manual score: {scored['manual_points'].sum() if len(scored) else 0:g} / "
+                    f"{manual['max_points'].sum():g}</p>"
+                )
+                missing = sorted(set(manual["question"]) - set(scored["question"]))
+                if missing:
+                    parts.append(
+                        "<p class='flag'>Manual scores still missing: " + html.escape(", ".join(missing)) + "</p>"
+                    )
             flags = {f for f in arows["flag"].fillna("") for f in f.split("; ") if f and f != "manual"}
             if flags:
                 parts.append("<p class='flag'>Flags: " + html.escape("; ".join(sorted(flags))) + "</p>")
             parts.append("<table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>")
             for _, r in arows.iterrows():
                 pts = "manual" if pd.isna(r["points"]) else f"{r['points']:g}"
+                if pd.isna(r["points"]) and pd.notna(r.get("manual_points", float("nan"))):
+                    pts = f"{r['manual_points']:g} (by hand)"
                 parts.append(
                     f"<tr><td>{html.escape(str(r['question']))}</td><td>{pts} / {r['max_points']:g}</td>"
                     f"<td>{html.escape(str(r['feedback']))}</td></tr>"

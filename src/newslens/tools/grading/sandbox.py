@@ -1,0 +1,334 @@
+"""Run one student's notebook in a bubblewrap sandbox and bring back its answers as plain data.
+
+The host side (:func:`run_student`) copies the submission into a private folder, replaces otter's
+cells (the ``import otter`` set-up and each ``grader.check``) by the grader's own hidden cells (see
+:mod:`.kernel_side`), and starts ``bwrap`` with:
+
+- new mount, PID, network, IPC, UTS and user namespaces (``--unshare-all``), ``--die-with-parent``,
+  ``--new-session``, every capability dropped;
+- the system (``/usr``, a few files of ``/etc``), Python, the venv and the course read-only, with the
+  course's ``instructors/``, ``solutions/``, ``build/``, ``tests/`` and ``.git/`` hidden under empty
+  tmpfs mounts, and so are the submissions folder and the outputs; a private tmpfs ``/tmp`` and home;
+  only the private folder (``/grading``) writable;
+- the rlimits of :class:`Limits` set in the child before ``bwrap`` starts, so inherited by everything
+  inside: address space, CPU seconds, processes, file size, no core files.
+
+Inside, this module's :func:`main` (``python -m newslens.tools.grading.sandbox``) runs the notebook with
+the course's one runner (:class:`~newslens.tools.runner.NotebookRun`, errors allowed, a wall-clock
+limit per cell); the kernel itself writes ``state.json``. The whole sandbox is killed at the notebook's
+wall-clock limit; the answers exported up to then still count.
+
+``sandbox=False`` (``--no-sandbox``) runs the same worker without bwrap (the rlimits still apply, in
+a new process group): the student's code can then read and write whatever the instructor's account
+can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+
+#: The worker's module, run as ``python -m`` inside the sandbox.
+WORKER_MODULE = "newslens.tools.grading.sandbox"
+#: The first line of every cell the grader adds or rewrites (never counted as a student's cell).
+MARK = "# newslens-grader"
+#: The exact command that installs bubblewrap, for the error message.
+INSTALL = "sudo apt install bubblewrap"
+#: Where the private folder appears inside the sandbox.
+INSIDE = "/grading"
+#: Path fragments an honest notebook never opens (the grader's and the solutions' files).
+FORBIDDEN_WORDS = ("solutions", "autograder", "exercise_sources", "instructors", "/build/otter", "hidden", "/tests/")
+#: Parts of the course the sandbox must not see.
+HIDDEN_IN_COURSE = ("instructors", "solutions", "build", "tests", ".git", "my-work", ".ci")
+#: Files of /etc a Python kernel needs (locale, time zone, name service, fonts, linker cache).
+ETC_FILES = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "timezone",
+    "nsswitch.conf",
+    "passwd",
+    "group",
+    "hosts",
+    "fonts",
+    "mime.types",
+    "matplotlibrc",
+    "ssl",
+    "alternatives",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use; each limit hit is a flag in the gradebook.
+
+    - ``timeout``: wall-clock seconds for the whole notebook (then the sandbox is killed; what was
+      exported until then is graded);
+    - ``cell_timeout``: wall-clock seconds for one cell (then it is interrupted and the run goes on):
+      for cells that wait (``time.sleep``), set generously so that a busy machine never reaches it;
+    - ``cell_cpu``: CPU seconds for one student cell (then it is interrupted and the run goes on): the
+      limit that stops a busy loop, and the same on a quiet and a busy machine;
+    - ``memory_mb``: address space of each process (``RLIMIT_AS``);
+    - ``cpu_s``: CPU seconds of each process for the whole run (``RLIMIT_CPU``), a backstop;
+    - ``processes``: processes the sandbox may add (``RLIMIT_NPROC``; the kernel does not apply it to
+      root, where the PID namespace and the wall-clock limit remain);
+    - ``file_mb``: size of any file written (``RLIMIT_FSIZE``);
+    - ``output_bytes``: what the notebook may print in all, the rest dropped;
+    - ``answer_values``: values in all the exported answers of one notebook.
+    """
+
+    timeout: int = 180
+    cell_timeout: int = 60
+    cell_cpu: int = 20
+    memory_mb: int = 4096
+    cpu_s: int = 240
+    processes: int = 64
+    file_mb: int = 64
+    output_bytes: int = 1_000_000
+    answer_values: int = 1_000_000
+
+
+def bwrap() -> str | None:
+    """The bwrap executable, or None when bubblewrap is not installed."""
+    return shutil.which("bwrap")
+
+
+def require_sandbox() -> str:
+    """The bwrap executable, after checking that it can start a sandbox here; else a UserError."""
+    exe = bwrap()
+    if exe is None:
+        raise UserError(
+            "bubblewrap (bwrap) is not installed: the grader runs every submission in a bubblewrap sandbox",
+            f"install it with `{INSTALL}`, or pass --no-sandbox to grade without one at your own risk",
+        )
+    probe = subprocess.run(
+        [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    if probe.returncode != 0:
+        detail = probe.stderr.strip().splitlines()[-1:] or [f"exit {probe.returncode}"]
+        raise UserError(
+            f"bubblewrap cannot start a sandbox here ({detail[0]})",
+            "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), "
+            "or pass --no-sandbox to grade without one at your own risk",
+        )
+    return exe
+
+
+def _user_processes() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += 1
+            except OSError:
+                pass
+    return count
+
+
+def _set_limits(limits: Limits, nproc: int) -> Any:
+    def apply() -> None:
+        os.setsid()
+        mem = limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        size = limits.file_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _ro(path: Path) -> list[str]:
+    if path.is_symlink():
+        return ["--symlink", os.readlink(path), str(path)]
+    return ["--ro-bind", str(path), str(path)] if path.exists() else []
+
+
+def bwrap_command(exe: str, workdir: Path, root: Path, hidden: Sequence[Path], env: dict[str, str]) -> list[str]:
+    """The bwrap arguments (before the command) for one submission's sandbox."""
+    cmd = [exe, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "grading"]
+    for top in ("usr", "bin", "lib", "lib64", "lib32", "sbin"):
+        cmd += _ro(Path("/") / top)
+    for name in ETC_FILES:
+        cmd += _ro(Path("/etc") / name)
+    import newslens
+
+    package_src = Path(newslens.__file__).resolve().parent.parent
+    mounted: list[Path] = []
+    for path in (Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package_src, root.resolve()):
+        if not any(path == m or m in path.parents for m in mounted):
+            mounted.append(path)
+    for path in sorted(mounted, key=lambda p: len(p.parts)):
+        cmd += ["--ro-bind", str(path), str(path)]
+    hide = [root.resolve() / name for name in HIDDEN_IN_COURSE] + [Path(p).resolve() for p in hidden]
+    for path in hide:
+        if path.is_dir() and any(m == path or m in path.parents for m in mounted):
+            cmd += ["--tmpfs", str(path)]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/home/student"]
+    cmd += ["--bind", str(workdir), INSIDE, "--chdir", INSIDE, "--clearenv"]
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    return cmd
+
+
+def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: str) -> Any:
+    """The notebook the sandbox runs: the grader's set-up first, otter's cells replaced, an export last."""
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("kernelspec", None)  # always the course's kernel (python3), whatever it was saved with
+    numbers: dict[str, int] = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        src = cell.source.strip()
+        check = src.startswith("grader.check(") and src.endswith(")") and "\n" not in src
+        if "otter.Notebook(" in src and "import otter" in src:
+            cell.source = f"{MARK}\ngrader = _nl_grader"
+        elif check:
+            question = src[len("grader.check(") : -1].strip().strip("\"'")
+            cell.source = f"{MARK}\n_nl_export({question!r})"
+        elif src.startswith("grader."):
+            cell.source = f"{MARK}\npass"
+        else:
+            numbers.setdefault(cell.source, i + 1)
+        cell.outputs = []
+    config = {
+        "state": f"{workdir}/state.json",
+        "workdir": workdir,
+        "questions": questions,
+        "cell_cpu": limits.cell_cpu,
+        "output_cap": limits.output_bytes,
+        "answer_cap": limits.answer_values,
+        "forbidden_words": list(FORBIDDEN_WORDS),
+        "cell_numbers": numbers,
+    }
+    code = (Path(__file__).with_name("kernel_side.py")).read_text(encoding="utf-8")
+    setup = (
+        f"{MARK}\n{code}\n_nl_export, _nl_grader = _nl_setup(__import__('json').loads({json.dumps(config)!r}))\n"
+        "grader = _nl_grader\ndel _nl_setup, _nl_encoder\n"
+    )
+    nb.cells.insert(0, nbformat.v4.new_code_cell(setup))
+    nb.cells.append(nbformat.v4.new_code_cell(f"{MARK}\n_nl_export(None)"))
+    return nb
+
+
+def run_student(
+    nb: Any,
+    assignment: str,
+    questions: dict[str, list[str]],
+    limits: Limits,
+    *,
+    root: Path,
+    sandbox: bool = True,
+    hidden: Sequence[Path] = (),
+) -> dict[str, Any]:
+    """Run one notebook; its state (answers, errors, notes) and ``status``: ok, timeout or died."""
+    import nbformat
+
+    exe = require_sandbox() if sandbox else None
+    with tempfile.TemporaryDirectory(prefix="newslens-grade-") as tmp:
+        workdir = Path(tmp) / "work"
+        workdir.mkdir()
+        inside = INSIDE if sandbox else str(workdir)
+        # otter's set-up opened "<assignment>.ipynb" by name; the copy keeps that name.
+        named = workdir / f"{assignment}.ipynb"
+        nbformat.write(prepare(nb, questions, limits, inside), named)
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "HOME": "/home/student" if sandbox else str(workdir),
+            "NEWSLENS_ROOT": str(root),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "MPLCONFIGDIR": "/tmp/mpl" if sandbox else str(workdir / ".mpl"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "LANG": "C.UTF-8",
+        }
+        worker = [
+            sys.executable,
+            "-m",
+            WORKER_MODULE,
+            f"{inside}/{named.name}",
+            "--cell-timeout",
+            str(limits.cell_timeout),
+        ]
+        if exe is not None:
+            cmd = bwrap_command(exe, workdir, root, hidden, env) + worker
+            popen_env = None
+        else:
+            cmd, popen_env = worker, {**os.environ, **env}
+        nproc = limits.processes + (_user_processes() if os.getuid() != 0 else 0)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=popen_env,
+            preexec_fn=_set_limits(limits, nproc),  # noqa: PLW1509 - rlimits must be set in the child
+        )
+        status = "ok"
+        try:
+            _, stderr = proc.communicate(timeout=limits.timeout)
+        except subprocess.TimeoutExpired:
+            status = "timeout"
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, stderr = proc.communicate()
+        state_file = workdir / "state.json"
+        state: dict[str, Any] = {}
+        with contextlib.suppress(OSError, ValueError):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+        if not isinstance(state, dict):
+            state = {}
+        if status == "ok" and not state.get("done"):
+            status = "died"
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
+        return {"status": status, "detail": tail[0] if tail else f"exit {proc.returncode}", **state}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The worker inside the sandbox: run the prepared notebook; the kernel writes the state file."""
+    parser = argparse.ArgumentParser(prog=f"python -m {WORKER_MODULE}", description=main.__doc__)
+    parser.add_argument("notebook", help="the prepared notebook")
+    parser.add_argument("--cell-timeout", type=int, required=True, help="wall-clock seconds per cell")
+    args = parser.parse_args(argv)
+    from ..runner import NotebookRun, RunOptions
+
+    path = Path(args.notebook)
+    options = RunOptions(cwd=path.parent, timeout=args.cell_timeout, allow_errors=True, skip_tags=())
+    try:
+        with NotebookRun(path, options):
+            pass
+    except Exception as exc:  # the kernel died or hung: what it exported is still in the state file
+        print(f"{type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
