@@ -155,3 +155,18 @@ def callback_cpu_seconds(session: NotebookRun, code: str) -> float:
     """
     session.run(f"import time as _time\n_t = _time.process_time()\n{code}\n_dt = _time.process_time() - _t")
     return float(session.value("_dt"))
+
+
+def assert_lesson_structure(notebook: Path) -> None:
+    """The lesson's opening and closing sections, with its number, title, time, exercise and next lesson all
+    as ``course.toml`` gives them, and no stored outputs nor benchmark cells."""
+    lesson = course_entry(notebook)
+    assert_opening_and_closing(
+        notebook,
+        int(lesson.lesson_id),
+        lesson.title,
+        lesson.minutes,
+        exercise_link(lesson),
+        next_link=lesson.next.source.name if lesson.next else None,
+    )
+    assert_no_stored_outputs_nor_bench_cells(notebook)

@@ -247,16 +247,7 @@ def test_running_again_in_the_same_kernel_gives_the_same_tables(session):
 
 
 def test_notebook_has_its_sections_alt_text_and_no_stored_outputs():
-    lesson = checks.course_entry(NOTEBOOK)
-    checks.assert_opening_and_closing(
-        NOTEBOOK,
-        int(lesson.lesson_id),
-        lesson.title,
-        lesson.minutes,
-        checks.exercise_link(lesson),
-        next_link=lesson.next.source.name if lesson.next else None,
-    )
-    checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
+    checks.assert_lesson_structure(NOTEBOOK)
 
 
 def test_every_figure_has_alt_text(session):

@@ -34,8 +34,7 @@ from typing import Any
 
 import nbformat
 
-from .errors import UserError
-from .layout import CourseLayout
+from .layout import CourseLayout, pick_sets
 
 #: Where the instructors' master notebooks live (in this package's own course).
 SOURCES_DIR: Path = CourseLayout.of().exercise_sources
@@ -200,15 +199,7 @@ def generate(
     exercises_dir = exercises_dir or course.exercises
     solutions_dir = solutions_dir or course.solutions
     build_dir = build_dir or (course.otter_build if root else None)
-    sources = source_notebooks(sources_dir)
-    if names:
-        unknown = set(names) - {s.stem for s in sources}
-        if unknown:
-            raise UserError(
-                f"no exercise set named {', '.join(sorted(unknown))} in {course.shown(sources_dir)}",
-                f"choose from {', '.join(s.stem for s in sources)}",
-            )
-        sources = [s for s in sources if s.stem in names]
+    sources = pick_sets(source_notebooks(sources_dir), names, course.shown(sources_dir))
     touched: list[Path] = []
     for source in sources:
         texts = render_set(source, build_dir, run_tests)

@@ -91,3 +91,17 @@ class CourseLayout:
         """``path`` relative to the root when it is inside the course, for messages."""
         path = Path(path)
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+
+
+def pick_sets(notebooks: list[Path], names: list[str] | None, folder: str) -> list[Path]:
+    """The notebooks whose stem is in ``names`` (all of them without names); an unknown name is a UserError
+    that lists the sets there are (``folder`` says where they were looked for)."""
+    if not names:
+        return notebooks
+    unknown = set(names) - {nb.stem for nb in notebooks}
+    if unknown:
+        raise UserError(
+            f"no exercise set named {', '.join(sorted(unknown))} in {folder}",
+            f"choose from {', '.join(nb.stem for nb in notebooks)}",
+        )
+    return [nb for nb in notebooks if nb.stem in names]

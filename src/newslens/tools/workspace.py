@@ -11,8 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .layout import CourseLayout
+from .layout import CourseLayout, pick_sets
 
 
 @dataclass(frozen=True)
@@ -37,15 +36,7 @@ def start(
     course = CourseLayout.of(root)
     source_dir = exercises_dir or course.exercises
     target_dir = work_dir or course.work
-    notebooks = sorted(source_dir.glob("*.ipynb"))
-    if names:
-        unknown = set(names) - {nb.stem for nb in notebooks}
-        if unknown:
-            raise UserError(
-                f"no exercise set named {', '.join(sorted(unknown))} in {source_dir}",
-                f"choose from {', '.join(nb.stem for nb in notebooks)}",
-            )
-        notebooks = [nb for nb in notebooks if nb.stem in names]
+    notebooks = pick_sets(sorted(source_dir.glob("*.ipynb")), names, course.shown(source_dir))
     target_dir.mkdir(parents=True, exist_ok=True)
     copied: list[Path] = []
     kept: list[Path] = []
