@@ -2,8 +2,9 @@
 
 The rule (lesson 2, section 5): a place with ``geo_precision`` 1 may be a dot; a place with ``geo_precision`` > 1
 is drawn with its uncertainty (a circle of ``uncertainty_radius_km`` around its point, or an area), never as a
-bare marker. Lessons 3 and 5 follow it and tag each artist that draws a place with its matplotlib ``gid``,
-``"place:<place_id>"`` (a patch) or ``"places:<id>;<id>..."`` (a collection, one path per place, in order).
+bare marker. Lessons 2, 3 and 5 follow it; lessons 3 and 5 also tag each artist that draws a place with its
+matplotlib ``gid``, ``"place:<place_id>"`` (a patch) or ``"places:<id>;<id>..."`` (a collection, one path per
+place, in order).
 
 How the test works, cheaply and for real:
 
@@ -23,9 +24,9 @@ How the test works, cheaply and for real:
 
 It fails on a planted bare dot: the unit tests below draw small figures in this process (a bare dot at
 Sondok fails; the same dot over its tagged circle passes; a precise dot passes), and each notebook's kernel
-gets a planted bare dot in the CRS of its own map after the run. Lesson 2, the rule's source, is left out to
-keep the run short (it takes about 30 s; its own tests check each place's ``drawn_as``); no exercise solution
-draws a map yet, and a test below fails if one starts to without being listed here.
+gets a planted bare dot in the CRS of its own map after the run. Every map-drawing lesson is run: lesson 2
+(the rule's source), 3 and 5; no exercise solution draws a map yet, and a test below fails if one starts to
+without being listed here.
 """
 
 from __future__ import annotations
@@ -43,14 +44,12 @@ from newslens.tools.runner import NotebookRun, RunOptions
 #: The notebooks that draw maps of the places, with the expression (in their kernel) of one map CRS, for the
 #: planted bare dot.
 MAP_NOTEBOOKS = {
+    "02_mapping_the_places": (paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb", "KOREA_CRS"),
     "03_charting_the_timeline": (paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb", "'EPSG:4326'"),
     "05_putting_it_together": (paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb", "MAP_CRS"),
 }
 #: Map-drawing notebooks this test does not run, and why.
-NOT_RUN = {
-    # It passed this check when run by hand (1 Dec 2026); it is left out only for time (about 30 s).
-    "02_mapping_the_places.ipynb": "lesson 2 states the rule; its tests check every place's drawn_as (30 s to run)",
-}
+NOT_RUN: dict[str, str] = {}
 
 _RECORDER = """\
 def _map_precision_recorder():
