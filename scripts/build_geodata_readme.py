@@ -112,8 +112,9 @@ feature per line, features sorted by `feature_id`. Every feature has `feature_id
   https://paperzz.com/doc/9313563/final-report-of-s-23-working-group-to-member).
 - **What was checked, and what was not:** neither PDF above was opened for this build. The IHO address was
   found cited as the source of S-23 by several unrelated public projects, the archived one by one project;
-  that is why they are given here, but nobody on the course has yet compared entry 52 of the IHO's PDF with the closing lines above. The
-  names of the capes and the single coordinate S-23 gives for each were transcribed from third-party copies of
+  that is why they are given here, but nobody on the course has yet compared entry 52 of the IHO's PDF
+  with the closing lines above. The names of the capes and the single coordinate S-23 gives for each
+  were transcribed from third-party copies of
   the text (listed in earlier versions of this README, in the git history); they agree with the outline of
   the sea given by Encyclopaedia Britannica (northern limit near 51 deg 45' N; southern limit from Kyushu
   through the Goto islands to Jeju and on to the Korean peninsula:
