@@ -92,7 +92,7 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
         ("image_analyst = 'nk_news '", "not a source_id"),
         ("image_analyst = 'jcs'", "source_id of the analysis event"),
         ("c21_distortion = 'unsupported'", "does have a source"),
-        ("c21_distortion = 'inference_as_fact'", "is hedged"),
+        ("c21_distortion = 'inference_as_fact'", "hedged by its main verb, 'hanno suggerito'"),
         ("c21_distortion = 'imprecise_wording'", "crediting the wrong organisation"),
         ("c21_distortion = None", "not defined"),
     ],
