@@ -72,7 +72,30 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
             "    anchor = pd.Timestamp(anchor).normalize()\n"
             "    sunday = anchor - pd.Timedelta(days=(anchor.weekday() + 1) % 7)\n"
             "    return sunday - pd.Timedelta(days=7), sunday - pd.Timedelta(days=1)",
+            "it starts on a Sunday, the US convention",
+        ),
+        (
+            # the anchor's own week ('questa settimana')
+            "def last_week(anchor):\n"
+            "    monday = pd.Timestamp(anchor).normalize() - pd.Timedelta(days=pd.Timestamp(anchor).weekday())\n"
+            "    return monday, monday + pd.Timedelta(days=6)",
+            "gives the anchor's own week",
+        ),
+        (
+            # two weeks back: a Monday-Sunday week, but the wrong one (the message must not give the right dates)
+            "_right = last_week\n"
+            "def last_week(anchor):\n"
+            "    monday, sunday = _right(anchor)\n"
+            "    return monday - pd.Timedelta(days=7), sunday - pd.Timedelta(days=7)",
             "Mondays and Sundays are the edge cases",
+        ),
+        (
+            # Monday to Saturday: not a calendar week
+            "_right = last_week\n"
+            "def last_week(anchor):\n"
+            "    monday, sunday = _right(anchor)\n"
+            "    return monday, sunday - pd.Timedelta(days=1)",
+            "a calendar week runs from a Monday to the Sunday after it",
         ),
         (
             "_right = last_week\ndef last_week(anchor):\n    return list(_right(anchor))",
