@@ -140,3 +140,27 @@ def test_a_printed_lesson_loses_nothing(handouts: Path, offline_browser, tmp_pat
 def _squash(text: str) -> str:
     """Text with all whitespace removed: line wrapping on paper must not count as a difference."""
     return re.sub(r"\s+", "", text)
+
+
+def test_the_build_executed_every_cell_the_tests_execute(handouts: Path) -> None:
+    """Each executed handout ran exactly the cells the tests run through the same runner (its source's cells
+    less any tagged skip-execution), every one of them, in order: the tests check the notebook the handouts
+    publish. (tests/test_runner.py shows the two runs agree on a sample course, cell for cell.)"""
+    import json
+
+    import nbformat
+
+    from newslens.tools.runner import executed_cells
+
+    cache = handouts.parent / "cache"
+    manifest = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))
+    executed = [h for h in COURSE.all() if h.execute]
+    assert executed, "no executed handouts"
+    for h in executed:
+        run = manifest["notebooks"][h.key]["runs"][0]  # the newest run
+        built = nbformat.read(cache / run["executed"], as_version=4)
+        source = nbformat.read(h.source, as_version=4)
+        expected = [c.source for c in executed_cells(source) if c.cell_type == "code"]
+        ran = [c for c in built.cells if c.cell_type == "code"]
+        assert [c.source for c in ran] == expected, f"{h.key}: the build ran other cells than the tests"
+        assert all(c.execution_count for c in ran), f"{h.key}: a cell was not executed by the build"
