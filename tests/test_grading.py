@@ -217,6 +217,19 @@ def test_answers_round_trip_as_plain_data_and_anything_else_is_refused() -> None
         assert isinstance(decoded, plain.NotPlain) and why in decoded.why
 
 
+def test_a_question_the_checks_did_not_reach_is_flagged_for_a_rerun() -> None:
+    from newslens.tools.grading.gradebook import NOT_GRADED, submission_rows
+
+    source = paths.REPO_ROOT / "instructors" / "exercise_sources" / f"{build_class.SET}.ipynb"
+    questions = exercises.questions(source)
+    auto = [q for q in questions if not q.manual]
+    run = {"status": "ok", "questions": {auto[0].name: {"score": 2, "possible": 2, "cases": []}}}
+    rows = {r.question: r for r in submission_rows("ada", build_class.SET, "ada.ipynb", questions, run, [])}
+    assert rows[auto[0].name].flag == "" and rows[auto[0].name].points == 2
+    for q in auto[1:]:
+        assert NOT_GRADED in rows[q.name].flag and "grade it again" in rows[q.name].feedback
+
+
 def test_changed_autograder_tests_stop_the_batch(tmp_path: Path) -> None:
     import zipfile
 
@@ -225,9 +238,10 @@ def test_changed_autograder_tests_stop_the_batch(tmp_path: Path) -> None:
     zip_path = tmp_path / "a-autograder.zip"
     with zipfile.ZipFile(zip_path, "w") as zf:
         zf.writestr("tests/q1.py", "from otter.test_files import test_case\n")
-    tests = Tests.unpack(zip_path, tmp_path / "tests")
+    tests = Tests.unpack(zip_path, tmp_path / "private")
+    zip_path.unlink()  # a rebuild of build/otter/ during the batch changes nothing
     tests.verify()
-    (tmp_path / "tests" / "q1.py").write_text("# always passes\n", encoding="utf-8")
+    (tests.folder / "q1.py").write_text("# always passes\n", encoding="utf-8")
     with pytest.raises(UserError, match="changed while the class was being graded"):
         tests.verify()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -73,9 +74,18 @@ class Tests:
 
     @classmethod
     def unpack(cls, zip_path: Path, dest: Path) -> Tests:
-        sums = extract_tests(zip_path, dest)
-        sha = hashlib.sha256(zip_path.read_bytes()).hexdigest()
-        return cls(zip_path, sha, dest, sums, question_variables(dest))
+        """Copy the zip into ``dest`` (private to this batch) and unpack its tests there.
+
+        The batch grades every submission with these copies, so a rebuild of ``build/otter/`` during
+        the batch (``make exercises``) changes nobody's grade.
+        """
+        dest.mkdir(parents=True, exist_ok=True)
+        os.chmod(dest, 0o700)
+        private = dest / zip_path.name
+        shutil.copyfile(zip_path, private)
+        sums = extract_tests(private, dest / "tests")
+        sha = hashlib.sha256(private.read_bytes()).hexdigest()
+        return cls(private, sha, dest / "tests", sums, question_variables(dest / "tests"))
 
     def verify(self) -> None:
         """Stop the batch (a UserError) if the zip or the unpacked tests changed since they were unpacked."""
@@ -135,7 +145,7 @@ def grade_submission(
                 limits,
                 root=course.root,
                 sandbox=sandbox,
-                hidden=[*hidden, mine.folder, mine.zip_path.parent.parent],
+                hidden=[*hidden, mine.folder.parent, build_dir or course.otter_build],
             )
             mine.verify()
             if evaluator is None:

@@ -122,6 +122,11 @@ def run_flags(
     flags += _error_flags(run.get("errors", []), memory_mb)
     if run.get("output_capped"):
         flags.append(f"output limit ({output_bytes or 0} bytes) reached: the rest of the output was dropped")
+    if run.get("leftover_processes"):
+        flags.append(
+            f"processes left running ({run['leftover_processes']}): the notebook started processes meant to "
+            "outlive it; the sandbox ended them"
+        )
     notes = run.get("notes") or []
     if notes:
         flags.append("tampering tried: " + "; ".join(str(n)[:160] for n in notes[:5]))

@@ -51,7 +51,7 @@ INSTALL = "sudo apt install bubblewrap"
 #: Where the private folder appears inside the sandbox.
 INSIDE = "/grading"
 #: Path fragments an honest notebook never opens (the grader's and the solutions' files).
-FORBIDDEN_WORDS = ("solutions", "autograder", "exercise_sources", "instructors", "/build/otter", "hidden", "/tests/")
+FORBIDDEN_WORDS = ("solutions", "autograder", "exercise_sources", "instructors", "/build/otter", "/tests/q")
 #: Parts of the course the sandbox must not see.
 HIDDEN_IN_COURSE = ("instructors", "solutions", "build", "tests", ".git", "my-work", ".ci")
 #: Files of /etc a Python kernel needs (locale, time zone, name service, fonts, linker cache).
@@ -101,6 +101,16 @@ class Limits:
     file_mb: int = 64
     output_bytes: int = 1_000_000
     answer_values: int = 1_000_000
+
+
+def skip_slow_imports() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in a grader's worker process.
+
+    jsonschema (imported by nbformat) loads that optional checker of IRI formats when it is installed;
+    it compiles a grammar on import (about 3 s, more than the rest of a notebook's run). Neither nbformat
+    nor otter validates IRIs, so the worker processes go without it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def bwrap() -> str | None:
@@ -269,6 +279,7 @@ def run_student(
             "OMP_NUM_THREADS": "1",
             "LANG": "C.UTF-8",
         }
+        leftovers = ["--leftovers", f"{inside}/leftovers.json"] if sandbox else []
         worker = [
             sys.executable,
             "-m",
@@ -276,6 +287,7 @@ def run_student(
             f"{inside}/{named.name}",
             "--cell-timeout",
             str(limits.cell_timeout),
+            *leftovers,
         ]
         if exe is not None:
             cmd = bwrap_command(exe, workdir, root, hidden, env) + worker
@@ -307,6 +319,8 @@ def run_student(
             state = {}
         if status == "ok" and not state.get("done"):
             status = "died"
+        with contextlib.suppress(OSError, ValueError):
+            state["leftover_processes"] = int(json.loads((workdir / "leftovers.json").read_text(encoding="utf-8")))
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
         return {"status": status, "detail": tail[0] if tail else f"exit {proc.returncode}", **state}
 
@@ -316,18 +330,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {WORKER_MODULE}", description=main.__doc__)
     parser.add_argument("notebook", help="the prepared notebook")
     parser.add_argument("--cell-timeout", type=int, required=True, help="wall-clock seconds per cell")
+    parser.add_argument("--leftovers", default=None, help="where to write how many processes outlived the kernel")
     args = parser.parse_args(argv)
+    skip_slow_imports()
     from ..runner import NotebookRun, RunOptions
 
     path = Path(args.notebook)
     options = RunOptions(cwd=path.parent, timeout=args.cell_timeout, allow_errors=True, skip_tags=())
+    status = 0
     try:
         with NotebookRun(path, options):
             pass
     except Exception as exc:  # the kernel died or hung: what it exported is still in the state file
         print(f"{type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
-        return 1
-    return 0
+        status = 1
+    if args.leftovers:
+        # Inside the sandbox's PID namespace: anything still running but this worker and bwrap's init was
+        # started by the notebook to outlive it. bwrap kills it when this worker exits; say so.
+        mine = {os.getpid(), os.getppid(), 1}
+        left = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and int(p.name) not in mine]
+        Path(args.leftovers).write_text(json.dumps(len(left)), encoding="utf-8")
+    return status
 
 
 if __name__ == "__main__":
