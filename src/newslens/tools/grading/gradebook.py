@@ -122,6 +122,8 @@ def run_flags(
     flags += _error_flags(run.get("errors", []), memory_mb)
     if run.get("output_capped"):
         flags.append(f"output limit ({output_bytes or 0} bytes) reached: the rest of the output was dropped")
+    if run.get("process_limit_hit"):
+        flags.append(f"process limit ({run['process_limit_hit']} processes) hit: further processes were refused")
     if run.get("leftover_processes"):
         flags.append(
             f"processes left running ({run['leftover_processes']}): the notebook started processes meant to "

@@ -155,9 +155,57 @@ def _user_processes() -> int:
     return count
 
 
-def _set_limits(limits: Limits, nproc: int) -> Any:
+def pids_cgroup(limit: int) -> Path | None:
+    """A new cgroup of the ``pids`` controller with ``pids.max`` = ``limit``, where this user may make one.
+
+    The process limit that also binds root (``RLIMIT_NPROC`` does not): cgroup v1's ``/sys/fs/cgroup/pids``
+    or a delegated cgroup v2 hierarchy. None where neither is writable.
+    """
+    import uuid
+
+    candidates = [Path("/sys/fs/cgroup/pids")]
+    v2 = Path("/sys/fs/cgroup")
+    with contextlib.suppress(OSError):
+        if "pids" in (v2 / "cgroup.subtree_control").read_text(encoding="utf-8").split():
+            candidates.append(v2)
+    for base in candidates:
+        if not (base / "cgroup.procs").exists():
+            continue
+        group = base / f"newslens-grade-{uuid.uuid4().hex[:12]}"
+        try:
+            group.mkdir()
+            (group / "pids.max").write_text(str(limit), encoding="utf-8")
+            return group
+        except OSError:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+    return None
+
+
+def _pids_hit(group: Path | None) -> bool:
+    """Whether the sandbox's cgroup refused a fork; removes the cgroup (once its processes are gone)."""
+    if group is None:
+        return False
+    hit = False
+    with contextlib.suppress(OSError, ValueError):
+        events = dict(line.split() for line in (group / "pids.events").read_text(encoding="utf-8").splitlines())
+        hit = int(events.get("max", "0")) > 0
+    for _ in range(50):
+        try:
+            group.rmdir()
+            break
+        except OSError:
+            import time
+
+            time.sleep(0.05)
+    return hit
+
+
+def _set_limits(limits: Limits, nproc: int, group: Path | None = None) -> Any:
     def apply() -> None:
         os.setsid()
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()), encoding="utf-8")
         mem = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
@@ -295,6 +343,8 @@ def run_student(
         else:
             cmd, popen_env = worker, {**os.environ, **env}
         nproc = limits.processes + (_user_processes() if os.getuid() != 0 else 0)
+        # The worker, its kernel and bwrap's own processes need about ten of the sandbox's processes.
+        group = pids_cgroup(limits.processes + 10) if exe is not None else None
         proc = subprocess.Popen(
             cmd,
             cwd=workdir,
@@ -302,7 +352,7 @@ def run_student(
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             env=popen_env,
-            preexec_fn=_set_limits(limits, nproc),  # noqa: PLW1509 - rlimits must be set in the child
+            preexec_fn=_set_limits(limits, nproc, group),  # noqa: PLW1509 - rlimits must be set in the child
         )
         status = "ok"
         try:
@@ -319,6 +369,8 @@ def run_student(
             state = {}
         if status == "ok" and not state.get("done"):
             status = "died"
+        if _pids_hit(group):
+            state["process_limit_hit"] = limits.processes
         with contextlib.suppress(OSError, ValueError):
             state["leftover_processes"] = int(json.loads((workdir / "leftovers.json").read_text(encoding="utf-8")))
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
