@@ -307,6 +307,22 @@ def test_grading_without_a_folder_prints_one_error_line(
     _one_error_line(capsys.readouterr().err, *names)
 
 
+def test_a_due_date_that_is_not_a_date_prints_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli.main(["--root", str(paths.REPO_ROOT), "grade", str(tmp_path), "--due", "next friday"])
+    assert status == 1
+    _one_error_line(capsys.readouterr().err, "next friday", "ISO 8601")
+
+
+def test_an_only_file_that_is_no_submission_prints_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli.main(["--root", str(paths.REPO_ROOT), "grade", str(tmp_path), "--only", "nobody.ipynb"])
+    assert status == 1
+    _one_error_line(capsys.readouterr().err, "nobody.ipynb")
+
+
 def test_grade_of_a_missing_folder_raises_a_user_error_with_the_fix(tmp_path: Path) -> None:
     with pytest.raises(UserError) as err:
         grading.grade(tmp_path / "nowhere", tmp_path / "grades")
