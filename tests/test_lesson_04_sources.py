@@ -229,3 +229,11 @@ def test_section_6_counts_independent_origins_next_to_websites(session, claims):
     assert origins["c21"] == "nk_news" and table["c21"]["supporting sites"] == 3
     assert table["c25"]["supporting origins"] == table["c25"]["supporting sites"] == 4
     assert table["c11"]["supporting origins"] > 1, "the prose names c11's two Yonhap copies as an overcount"
+
+
+def test_the_letter_claims_words_have_one_origin_kcna(session):
+    """Every page quoting Putin's letter relays KCNA's publication of 25 Dec; the Kremlin's greetings list
+    (30 Dec) confirms only that a greeting was sent (c23); TASS's and Interfax's pages under c28 report the 2024
+    treaty itself (data/REVIEW.md, review pass 1)."""
+    origins = session.value("sites_and_origins.loc[['c23', 'c24', 'c27', 'c28'], 'origins (support)'].to_dict()")
+    assert origins == {"c23": "kcna, russia_gov", "c24": "kcna", "c27": "kcna", "c28": "interfax.com, kcna, tass.com"}
