@@ -230,6 +230,21 @@ def test_a_question_the_checks_did_not_reach_is_flagged_for_a_rerun() -> None:
         assert NOT_GRADED in rows[q.name].flag and "grade it again" in rows[q.name].feedback
 
 
+def test_the_sandbox_hides_the_grader_files_and_mounts_a_course_under_tmp(tmp_path: Path) -> None:
+    from newslens.tools.grading import sandbox
+
+    course = tmp_path / "course"
+    for name in ("data", "solutions", "instructors", "build"):
+        (course / name).mkdir(parents=True)
+    cmd = sandbox.bwrap_command("bwrap", tmp_path / "work", course, [tmp_path / "grades"], {"HOME": "/home/student"})
+    pairs = list(zip(cmd, cmd[1:], strict=False))
+    for hidden in ("solutions", "instructors", "build"):
+        assert ("--tmpfs", str(course / hidden)) in pairs, hidden
+    # /tmp is mounted before the course, so a course that lives under /tmp stays visible.
+    assert cmd.index("/tmp") < cmd.index(str(course))
+    assert "--die-with-parent" in cmd and "--new-session" in cmd and "--unshare-all" in cmd
+
+
 def test_changed_autograder_tests_stop_the_batch(tmp_path: Path) -> None:
     import zipfile
 

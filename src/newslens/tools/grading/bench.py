@@ -83,18 +83,22 @@ def bench_grading(root: Path, n_submissions: int = 40) -> list[str]:
         for s in sets:
             autograder_zip(sources[s], root=root)
         timings = {}
+        books = {}
         for sandbox in (True, False):
             start = time.perf_counter()
             book = grade(folder, Path(tmp) / f"out-{sandbox}", limits=Limits(), sandbox=sandbox, jobs=jobs, root=root)
             timings[sandbox] = time.perf_counter() - start
+            books[sandbox] = book[["student", "question", "points"]].fillna({"points": -1})
             not_graded = book.attrs.get("not_graded", 0)
+    same = books[True].equals(books[False])
     per = timings[True] / n_submissions
     plain = timings[False] / n_submissions
     overhead = (timings[True] - timings[False]) / timings[False] * 100
     return [
         f"(g) grading ............... {per:7.2f} s a submission sandboxed, {plain:.2f} s without "
         f"({n_submissions} submissions of {', '.join(sets)} on {jobs} core(s); {timings[True]:.1f} s "
-        f"and {timings[False]:.1f} s in all; {not_graded} question(s) not graded)",
+        f"and {timings[False]:.1f} s in all; {not_graded} question(s) not graded; "
+        f"same points sandboxed and not: {'yes' if same else 'NO'})",
         f"  (g) at most 2.5 s a submission: {'OK' if per <= 2.5 else 'MISSED'}; "
         f"sandbox overhead {overhead:+.1f} % (target under 10 %): {'OK' if overhead < 10 else 'MISSED'}",
     ]

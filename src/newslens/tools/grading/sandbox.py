@@ -226,6 +226,8 @@ def _ro(path: Path) -> list[str]:
 def bwrap_command(exe: str, workdir: Path, root: Path, hidden: Sequence[Path], env: dict[str, str]) -> list[str]:
     """The bwrap arguments (before the command) for one submission's sandbox."""
     cmd = [exe, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "grading"]
+    # /tmp first: a course or a venv that lives under /tmp (the bench's copy) is then bound on top of it.
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/home/student"]
     for top in ("usr", "bin", "lib", "lib64", "lib32", "sbin"):
         cmd += _ro(Path("/") / top)
     for name in ETC_FILES:
@@ -243,7 +245,6 @@ def bwrap_command(exe: str, workdir: Path, root: Path, hidden: Sequence[Path], e
     for path in hide:
         if path.is_dir() and any(m == path or m in path.parents for m in mounted):
             cmd += ["--tmpfs", str(path)]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/home/student"]
     cmd += ["--bind", str(workdir), INSIDE, "--chdir", INSIDE, "--clearenv"]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
