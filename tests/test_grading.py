@@ -217,6 +217,30 @@ def test_answers_round_trip_as_plain_data_and_anything_else_is_refused() -> None
         assert isinstance(decoded, plain.NotPlain) and why in decoded.why
 
 
+def test_geodataframes_round_trip_as_plain_data() -> None:
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from newslens.tools.grading import plain
+
+    ns: dict[str, object] = {}
+    exec(Path(grading.__file__).with_name("kernel_side.py").read_text(encoding="utf-8"), ns)
+    encode = ns["_nl_encoder"](10_000)
+    places = gpd.GeoDataFrame(
+        {"name": ["Pyongyang", "Wonsan"], "n": [3, 1]},
+        geometry=[Point(125.75, 39.02), Point(127.44, 39.15)],
+        crs="EPSG:4326",
+    )
+    back = plain.decode(json.loads(json.dumps(encode(places))))
+    assert isinstance(back, gpd.GeoDataFrame) and back.crs == places.crs
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(places.drop(columns="geometry"))
+    )
+    assert list(back.geometry.to_wkt()) == list(places.geometry.to_wkt())
+
+
 def test_a_question_the_checks_did_not_reach_is_flagged_for_a_rerun() -> None:
     from newslens.tools.grading.gradebook import NOT_GRADED, submission_rows
 
