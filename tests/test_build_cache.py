@@ -67,3 +67,15 @@ def test_a_failing_notebook_fails_the_build_and_leaves_no_stale_page(tmp_path):
     assert "cell 1" in message and "ratio = 1 / 0" in message
     assert "ZeroDivisionError" in message
     assert not page.exists()
+
+
+def test_a_solution_whose_otter_tests_changed_is_executed_again(tmp_path):
+    """otter keeps a set's tests in the notebook's metadata and its grader.check cells run them: a changed
+    test changes what the solution page shows, though no cell changed (a stale page once kept a warning)."""
+    course_file = make_sample_course(tmp_path)
+    _build(course_file)
+    solution = tmp_path / "solutions" / "01_alpha.ipynb"
+    nb = json.loads(solution.read_text(encoding="utf-8"))
+    nb.setdefault("metadata", {}).setdefault("otter", {})["tests"] = {"q1": "OK_FORMAT = False\n"}
+    solution.write_text(json.dumps(nb), encoding="utf-8")
+    assert _build(course_file).executed == ["solutions/01_alpha"]

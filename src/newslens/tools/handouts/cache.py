@@ -41,8 +41,9 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def notebook_source_hash(nb: dict) -> str:
-    """Hash of what execution depends on: cell types, sources and tags (never outputs)."""
-    cells = []
+    """Hash of what execution depends on: cell types, sources and tags (never outputs), and the tests otter
+    keeps in the notebook's metadata, which its ``grader.check`` cells run."""
+    cells: list[object] = [nb.get("metadata", {}).get("otter", {})]
     for c in nb.get("cells", []):
         src = c.get("source", "")
         cells.append(
@@ -52,7 +53,7 @@ def notebook_source_hash(nb: dict) -> str:
                 sorted(c.get("metadata", {}).get("tags", [])),
             ]
         )
-    return sha256_bytes(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
+    return sha256_bytes(json.dumps(cells, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def notebook_render_hash(nb: dict) -> str:
