@@ -185,8 +185,9 @@ def main_bench(
     jobs: int | None,
     allow_missing: bool,
     skip_plain: bool = False,
+    skip_grading: bool = False,
 ) -> int:
-    """Run (a) to (f) on a temporary copy of the course and print figures, ratios and verdicts."""
+    """Run (a) to (f), then (g) grading, on a temporary copy of the course; print figures, ratios and verdicts."""
     from .handouts.build import available_cores, select
     from .handouts.course import CourseError, load_course, missing_notebooks
 
@@ -300,7 +301,10 @@ def main_bench(
         else:
             print("  (f) no widget benchmarks found: not measured")
 
-        from .grading.bench import bench_grading
+        if skip_grading:
+            print("\n(g) grading ............... skipped")
+        else:
+            from .grading.bench import bench_grading
 
-        print("\ngrading (a generated class, sandboxed and not):\n" + "\n".join(bench_grading(root)))
+            print("\ngrading (a generated class, sandboxed and not):\n" + "\n".join(bench_grading(root)))
     return 0

@@ -102,6 +102,7 @@ def _handouts(parser: argparse.ArgumentParser) -> Handler:
 def _bench(parser: argparse.ArgumentParser) -> Handler:
     _add_course_options(parser)
     parser.add_argument("--skip-plain", action="store_true", help="skip (b), the slow one-by-one nbconvert run")
+    parser.add_argument("--skip-grading", action="store_true", help="skip (g), grading a generated class twice")
 
     def run(args: argparse.Namespace, course: CourseLayout) -> int:
         from .bench import main_bench
@@ -113,6 +114,7 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
             args.jobs,
             args.allow_missing,
             skip_plain=args.skip_plain,
+            skip_grading=args.skip_grading,
         )
 
     return run
