@@ -142,12 +142,16 @@ class RunOptions:
 
 
 def kernel_env(root: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The kernel's environment: the course root, the inline matplotlib backend, and ``extra``."""
+    """The kernel's environment: the course root, the inline matplotlib backend, one BLAS thread, and ``extra``."""
     env = dict(os.environ)
     env["NEWSLENS_ROOT"] = str(root)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences a debugger warning on stderr
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    # One BLAS thread per kernel: the build and the tests run one kernel per core, and a thread pool per kernel
+    # oversubscribes the cores (a cold build took 49 s with it, 39 s without, on 2 cores).
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
     env.update(extra or {})
     return env
 
