@@ -26,11 +26,13 @@ from ..layout import CourseLayout
 BENCH_SETS = ("01_reading_the_article", "04_evaluating_the_sources")
 
 
-def _answered(student: nbformat.NotebookNode, solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def answered(student: nbformat.NotebookNode, solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The student version with every answer cell replaced by the solution's (the bench's and the tests'
+    correct submission)."""
     nb = copy.deepcopy(student)
     answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
     solutions = [c for c in solution.cells if "otter_assign_solution_cell" in c.metadata.get("tags", [])]
-    for answer, sol in zip(answers, solutions, strict=False):
+    for answer, sol in zip(answers, solutions, strict=True):
         answer.source = sol.source
     return nb
 
@@ -44,7 +46,7 @@ def build_bench_class(root: Path, folder: Path, n_submissions: int) -> list[str]
     for s in sets:
         student = nbformat.read(course.exercises / f"{s}.ipynb", as_version=4)
         solution = nbformat.read(course.root / "solutions" / f"{s}.ipynb", as_version=4)
-        made[s] = (student, _answered(student, solution))
+        made[s] = (student, answered(student, solution))
     for i in range(n_submissions):
         s = sets[i % len(sets)]
         student, correct = made[s]
