@@ -30,6 +30,7 @@ from . import paths
 
 __all__ = [
     "DataError",
+    "MissingResourceError",
     "Problem",
     "TABLES",
     "load_table",
@@ -39,11 +40,21 @@ __all__ = [
     "load_claims",
     "load_all",
     "load_article",
+    "article_blocks",
+    "article_language",
+    "CORPUS_TABLES",
+    "load_site_profiles",
+    "load_search_results",
+    "load_corpus",
     "schema_fields",
 ]
 
 #: The tables of the Data Package, in an order where every foreign key points backwards.
 TABLES: tuple[str, ...] = ("places", "sources", "events", "claims")
+
+#: The lateral-reading lab's corpus (``newslens.lab``): resources every package declares but that
+#: :func:`load_all` does not read, so a case folder without its corpus still loads.
+CORPUS_TABLES: tuple[str, ...] = ("site_profiles", "search_results")
 
 _MAX_PROBLEMS_SHOWN = 10
 
@@ -113,13 +124,21 @@ def _read_datapackage(path: Path) -> dict[str, Any]:
         raise DataError(path, [Problem(f"not valid JSON: {err}")]) from None
 
 
+class MissingResourceError(DataError, KeyError):
+    """The Data Package has no resource of that name (a :class:`DataError` naming the descriptor)."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return DataError.__str__(self)
+
+
 def _resource(name: str, data_dir: Path | None) -> dict[str, Any]:
-    package = _read_datapackage(_datapackage_path(data_dir).resolve())
+    path = _datapackage_path(data_dir).resolve()
+    package = _read_datapackage(path)
     for resource in package["resources"]:
         if resource["name"] == name:
             return cast(dict[str, Any], resource)
     known = ", ".join(r["name"] for r in package["resources"])
-    raise KeyError(f"no table named {name!r} in the Data Package (known: {known})")
+    raise MissingResourceError(path, [Problem(f"no table named {name!r} in the Data Package (known: {known})")])
 
 
 def schema_fields(name: str, data_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -399,7 +418,7 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    name : one of :data:`TABLES` ("places", "sources", "events", "claims").
+    name : one of :data:`TABLES` ("places", "sources", "events", "claims") or :data:`CORPUS_TABLES`.
     data_dir : a folder laid out like ``data/`` (with its own datapackage.json); default: the course's.
 
     Returns
@@ -444,23 +463,71 @@ def load_claims(data_dir: Path | str | None = None) -> pd.DataFrame:
     return load_table("claims", data_dir)
 
 
-def load_article(lang: str = "it") -> str:
-    """Return the article's text: ``"it"`` the Italian original, ``"en"`` our English translation."""
-    files = {"it": paths.ARTICLE_IT, "en": paths.ARTICLE_EN}
-    if lang not in files:
-        raise ValueError(f"lang must be 'it' or 'en', not {lang!r}")
-    return files[lang].read_text(encoding="utf-8")
+def load_site_profiles(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The lab's site profiles: who runs each site a search result comes from (``tables/site_profiles.csv``)."""
+    return load_table("site_profiles", data_dir)
 
 
-def article_blocks(lang: str = "it") -> list[str]:
+def load_search_results(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The lab's corpus of search-result records (``tables/search_results.csv``), checked against the site
+    profiles (every ``site`` must have a profile)."""
+    return load_table("search_results", data_dir)
+
+
+def load_corpus(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Load :data:`CORPUS_TABLES` at once. A case without a corpus raises :class:`DataError` naming the file."""
+    data_dir = Path(data_dir) if data_dir else None
+    loaded: dict[str, pd.DataFrame] = {}
+    for name in CORPUS_TABLES:
+        _load_validated(name, data_dir, loaded)
+    return {name: loaded[name].copy() for name in CORPUS_TABLES}
+
+
+# --------------------------------------------------------------------------------------------
+# The article. The course's own data keeps ``article/it.txt`` (the original) and ``article/en.md`` (our
+# translation); a case folder keeps its article in ``article/<lang>.txt``, where ``lang`` is the package's
+# top-level ``"newslens:language"``.
+
+
+def article_language(data_dir: Path | str | None = None) -> str:
+    """The language of the article a data folder studies: its Data Package's ``"newslens:language"`` (``"it"``
+    when the descriptor does not say)."""
+    path = _datapackage_path(Path(data_dir) if data_dir else None).resolve()
+    return str(_read_datapackage(path).get("newslens:language", "it"))
+
+
+def _article_path(lang: str | None, data_dir: Path | str | None) -> tuple[str, Path]:
+    folder = (Path(data_dir) if data_dir else paths.DATA_DIR) / "article"
+    lang = lang or article_language(data_dir)
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        raise ValueError(f"lang must be a language code such as 'it' or 'en', not {lang!r}")
+    candidates = [folder / f"{lang}.txt", folder / f"{lang}.md"]
+    for path in candidates:
+        if path.is_file():
+            return lang, path
+    raise DataError(candidates[0], [Problem(f"the article file does not exist (no article/{lang}.txt in this folder)")])
+
+
+def load_article(lang: str | None = None, data_dir: Path | str | None = None) -> str:
+    """Return the article's text in ``lang``.
+
+    For the course (``data_dir`` None): ``"it"`` the Italian original, ``"en"`` our English translation. For a
+    case folder (``data_dir="cases/practice_a"``) the default is the case's own language, read from
+    ``article/<lang>.txt``. A missing file raises :class:`DataError` naming it.
+    """
+    return _article_path(lang, data_dir)[1].read_text(encoding="utf-8")
+
+
+def article_blocks(lang: str | None = None, data_dir: Path | str | None = None) -> list[str]:
     """The article as a list of blocks (paragraphs and headings), aligned between languages.
 
-    The Italian file has one block per line; the English file has blocks separated by blank lines,
-    headings marked ``## `` (the marker is removed here) and a translator's note in an HTML comment
-    at the top (skipped).
+    A ``.txt`` article has one block per line; the course's English file (``en.md``) has blocks separated
+    by blank lines, headings marked ``## `` (the marker is removed here) and a translator's note in an HTML
+    comment at the top (skipped).
     """
-    text = load_article(lang)
-    if lang == "it":
+    lang, path = _article_path(lang, data_dir)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".txt":
         return [line for line in text.splitlines() if line.strip()]
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     return [block.strip().removeprefix("## ") for block in re.split(r"\n\s*\n", text) if block.strip()]
