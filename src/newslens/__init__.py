@@ -8,6 +8,9 @@ geopandas and matplotlib code a lesson teaches stays in the notebook):
 - :mod:`newslens.data`: the article and the four tables, loaded and validated against the Data Package
   (``load_article``, ``article_blocks``, ``load_places``, ``load_events``, ``load_sources``,
   ``load_claims``, ``load_all``, ``schema_fields``, ``DataError``);
+- :mod:`newslens.lab`: the offline lateral-reading lab, a search engine over a case's corpus (``search``,
+  ``open_page``, ``site_profile``, ``results_for_claim``, ``earliest_report``, ``independent_origins``,
+  ``search_widget``);
 - :mod:`newslens.geo`: the basemaps (``load_layer``, ``area_for``);
 - :mod:`newslens.style`: the course's figure style (importing it applies it);
 - :mod:`newslens.setup_check`: the checks of lesson 0;
