@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -210,19 +211,25 @@ def search(query: str, case: str | Path | None = None, limit: int = 10) -> pd.Da
             rows += [row for row in _run(index, any_word, sites, limit, query) if row[0] not in seen][
                 : limit - len(rows)
             ]
-    records = [
-        {
-            "result_id": result_id,
-            "title": title,
-            "site": site,
-            "published": published,
-            "snippet": str(snip).replace(_MARK_OPEN, "[").replace(_MARK_CLOSE, "]"),
-            "url": url,
-            "rank": rank,
-        }
-        for rank, (result_id, title, site, published, url, snip) in enumerate(rows, start=1)
-    ]
-    frame = cast(pd.DataFrame, pd.DataFrame(records, columns=list(RESULT_COLUMNS)).astype({"rank": "int64"}))
+    # Built column by column: a list of dicts costs ten times as much, and a search should take a millisecond.
+    ids, titles, sites, published, urls, snippets = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([],) * 6
+    )
+    frame = cast(
+        pd.DataFrame,
+        pd.DataFrame(
+            {
+                "result_id": ids,
+                "title": titles,
+                "site": sites,
+                "published": published,
+                "snippet": [str(snip).replace(_MARK_OPEN, "[").replace(_MARK_CLOSE, "]") for snip in snippets],
+                "url": urls,
+                "rank": np.arange(1, len(ids) + 1, dtype="int64"),
+            },
+            columns=list(RESULT_COLUMNS),
+        ),
+    )
     frame.attrs["query"] = query
     return frame
 
