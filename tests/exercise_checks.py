@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from newslens.tools.runner import NotebookRun, RunOptions
+from newslens.data import judgement_columns
+from newslens.tools.runner import LOADED_TABLES, NotebookRun, RunOptions
 
 
 def executed_copy(notebook: Path, work: Path) -> NotebookRun:
@@ -52,3 +53,23 @@ def assert_answer_accepted(session: NotebookRun, stem: str, question: str, right
     """The answer ``right`` (a right one in another form, or a defensible alternative) passes the check."""
     passed, report = check(session, question, right)
     assert passed, f"{stem}/{question}: the acceptable answer {right!r} fails:\n{report}"
+
+
+def judgement_loads(session: NotebookRun) -> list[str]:
+    """Every table the notebook's loaders returned *with* a judgement column (a grade, a reason, a distortion
+    tag, the coding of attribution or hedges), as ``"claims: credibility, distortion"``; empty when every load was
+    fact-only. Read from the runner's audit of the loaders (``runner.LOADED_TABLES``), so it sees every call,
+    however the notebook made it (a student cell, a check, a helper)."""
+    found = []
+    for table, columns in session.value(LOADED_TABLES):
+        shown = [c for c in judgement_columns(table) if c in columns]
+        if shown:
+            found.append(f"{table}: {', '.join(shown)}")
+    return found
+
+
+def assert_fact_only(session: NotebookRun, stem: str) -> None:
+    """The notebook loaded tables (so the audit saw something) and never a judgement column."""
+    assert session.value(LOADED_TABLES), f"{stem}: no table load was recorded, so the audit proves nothing"
+    loads = judgement_loads(session)
+    assert not loads, f"{stem} loads the course's judgements, which its questions ask the student for: {loads}"

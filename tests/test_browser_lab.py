@@ -172,25 +172,37 @@ def use_timeline_widgets(nb: LabNotebook, explorer) -> None:
 
 
 def use_grading_form(nb: LabNotebook, cell) -> None:
-    # Lesson 4: grading a claim A1 tells the student how many steps each half is from the course's grade.
-    claim_id = cell.locator("select").input_value().split(":")[0]  # options read "c08: gloss..."
-    claims, sources = load_claims().set_index("claim_id"), load_sources().set_index("source_id")
+    # Lesson 4: the form refuses to show the course's grade until the student has written a reason; then grading a
+    # claim A1 tells the student how many steps each half is from the course's grade.
+    select = cell.locator("select")
+    values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    fresh = next(i for i, value in enumerate(values) if value != select.input_value())
+    select.select_option(index=fresh)  # another claim than Run All left (its demo cell picked one): a fresh form
+    claim_id = select.input_value().split(":")[0]  # options read "c08: gloss..."
+    _expect()(cell.locator(".widget-output")).to_contain_text("press the button")
+    claims = load_claims(judgements=True).set_index("claim_id")
+    sources = load_sources(judgements=True).set_index("source_id")
     claim = claims.loc[claim_id]
     course_letter, course_number = sources.loc[claim["source_id"], "reliability"], int(claim["credibility"])
     output = cell.locator(".widget-output")
-    for letter, number in (("F", 6), ("A", 1)):
-        cell.locator(".widget-toggle-button", has_text=re.compile(rf"^{letter}$")).click()
-        cell.locator(".widget-toggle-button", has_text=re.compile(rf"^{number}$")).click()
-        _expect()(output).to_contain_text(
-            f"Your letter is {abs('ABCDEF'.index(letter) - 'ABCDEF'.index(course_letter))} step(s) off; "
-            f"your number is {abs(number - course_number)} step(s) off."
-        )
+    button = cell.locator("button", has_text="Save my grade")
+    cell.locator(".widget-toggle-button", has_text=re.compile(r"^A$")).click()
+    cell.locator(".widget-toggle-button", has_text=re.compile(r"^1$")).click()
+    button.click()
+    _expect()(output).to_contain_text("Not yet.")
+    _expect()(output).not_to_contain_text("step(s) off")
+    cell.locator(".widget-text input").fill("Two different origins report it, so I call it confirmed.")
+    button.click()
+    _expect()(output).to_contain_text(
+        f"Your letter is {abs('ABCDEF'.index('A') - 'ABCDEF'.index(course_letter))} step(s) off; "
+        f"your number is {abs(1 - course_number)} step(s) off."
+    )
 
 
 def use_explorer(nb: LabNotebook, cell) -> None:
     # Lesson 5: narrowing the credibility range to 1-2 keeps exactly the listed claims the data grades 1 or 2.
     table = cell.locator(".widget-html-content table")
-    credibility = load_claims().set_index("claim_id")["credibility"]
+    credibility = load_claims(judgements=True).set_index("claim_id")["credibility"]
 
     def listed() -> set[str]:
         return set(_read_table(table)["claim_id"])

@@ -30,7 +30,7 @@ PRECISION_DAYS = {1: (0, 0), 2: (1, 13), 3: (14, 30), 4: (31, 100_000)}
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
-    return load_all()
+    return load_all(judgements=True)
 
 
 @pytest.mark.parametrize(("table", "column"), VERBATIM_COLUMNS)

@@ -2,9 +2,10 @@
 
 The sets are the lessons of ``course.toml`` that name an ``exercise``; the questions of a set are read from
 its source notebook with ``newslens.tools.exercises.questions``. For each set: the blank student copy runs
-top to bottom and every auto-graded check says "Not answered yet"; the solution copy passes every check; and
-each answer in the set's table in ``tests/answers/`` gets the message written for it (right answers in
-other forms pass; each known mistake fails with its own feedback).
+top to bottom and every auto-graded check says "Not answered yet"; the solution copy passes every check; neither
+copy, nor any of its checks, loads a judgement column (fact-only views: the course's grades, reasons and
+distortion tags come only in the checks' messages); and each answer in the set's table in ``tests/answers/`` gets
+the message written for it (right answers in other forms pass; each known mistake fails with its own feedback).
 
 tests/test_exercises.py checks what is not per set (generated copies up to date, no solution leak, the
 ``make start`` workspace). Executing a notebook is the slow part, so each copy of each set runs once per
@@ -111,6 +112,23 @@ def test_solution_passes_every_check(solved) -> None:
     stem, session = solved
     for question in _auto_graded(stem):
         exercise_checks.assert_solution_passes(session, stem, question)
+
+
+@pytest.mark.slow
+def test_blank_copy_loads_only_fact_only_tables(blank) -> None:
+    # Run after the checks above: the student copy, its setup cells and its public checks never load a grade,
+    # a reason or a distortion tag (the runner records the columns of every table the loaders return).
+    stem, session = blank
+    for question in _auto_graded(stem):
+        exercise_checks.check(session, question)
+    exercise_checks.assert_fact_only(session, stem)
+
+
+@pytest.mark.slow
+def test_solution_loads_only_fact_only_tables(solved) -> None:
+    # A model answer is what a student could write: it must not need the course's judgements either.
+    stem, session = solved
+    exercise_checks.assert_fact_only(session, stem)
 
 
 @pytest.mark.slow

@@ -83,7 +83,7 @@ def test_named_places_are_the_places_table_rows_the_article_names(session):
 
 def test_named_organisations_follow_the_claims_coding(session):
     # A source is named when a claim from it, or citing it in the article's words, is coded "named".
-    claims = load_claims()
+    claims = load_claims(judgements=True)
     named = set(session.value("named_organisations['source_id'].tolist()"))
     assert named == {"kcna", "dprk_state_media", "planet_labs"}
     for source_id in named:

@@ -29,7 +29,7 @@ def session():
 @pytest.fixture(scope="module")
 def evidence() -> pd.DataFrame:
     """Claims with their source's type and grade and their event's dates and place, built here."""
-    claims, sources, events = load_claims(), load_sources(), load_events()
+    claims, sources, events = load_claims(judgements=True), load_sources(judgements=True), load_events()
     table = claims.join(sources.set_index("source_id")[["source_type", "reliability"]], on="source_id")
     table = table.join(events.set_index("event_id")[["event_start", "event_end", "place_id"]], on="event_id")
     table["grade"] = [f"{r}{int(c)}" for r, c in zip(table["reliability"], table["credibility"], strict=True)]

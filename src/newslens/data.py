@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,8 @@ __all__ = [
     "load_search_results",
     "load_corpus",
     "schema_fields",
+    "JUDGEMENT",
+    "judgement_columns",
 ]
 
 #: The tables of the Data Package, in an order where every foreign key points backwards.
@@ -55,6 +58,11 @@ TABLES: tuple[str, ...] = ("places", "sources", "events", "claims")
 #: The lateral-reading lab's corpus (``newslens.lab``): resources every package declares but that
 #: :func:`load_all` does not read, so a case folder without its corpus still loads.
 CORPUS_TABLES: tuple[str, ...] = ("site_profiles", "search_results")
+
+#: The Table Schema field property that marks a column as the course's judgement (a grade, its reason, a
+#: distortion tag, the course's coding of attribution and hedges). The loaders withhold those columns unless
+#: asked (``judgements=True``), so that an exercise's judgement question cannot be answered by reading a column.
+JUDGEMENT = "newslens:judgement"
 
 _MAX_PROBLEMS_SHOWN = 10
 
@@ -413,54 +421,90 @@ def _load_validated(name: str, data_dir: Path | None, loaded: dict[str, pd.DataF
     return frame
 
 
-def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def judgement_columns(name: str, data_dir: Path | str | None = None) -> list[str]:
+    """The columns of table ``name`` that hold the course's judgements, in column order.
+
+    They are the fields marked ``"newslens:judgement": true`` in the table's schema. A case folder's columns
+    of the same name count too when the course's own schema (``data/datapackage.json``) marks them: that
+    schema is the one list, so a case's copy of it cannot forget a mark.
+    """
+    folder = Path(data_dir) if data_dir else None
+    fields = schema_fields(name, folder)
+    marked = {f["name"] for f in fields if f.get(JUDGEMENT) is True}
+    course_tables = {r["name"] for r in _read_datapackage(paths.DATAPACKAGE.resolve())["resources"]}
+    if folder is not None and name in course_tables:
+        marked |= {f["name"] for f in schema_fields(name, None) if f.get(JUDGEMENT) is True}
+    return [f["name"] for f in fields if f["name"] in marked]
+
+
+def _view(name: str, frame: pd.DataFrame, data_dir: Path | None, judgements: bool) -> pd.DataFrame:
+    """A copy of ``frame``, without its judgement columns unless ``judgements``; the columns returned are
+    announced as the audit event ``newslens.load`` (table, columns), which the course's runner records."""
+    withheld = [] if judgements else judgement_columns(name, data_dir)
+    view = cast(pd.DataFrame, frame.drop(columns=withheld).copy())
+    view.attrs["withheld_columns"] = withheld
+    sys.audit("newslens.load", name, tuple(str(c) for c in view.columns))
+    return view
+
+
+def load_table(name: str, data_dir: Path | str | None = None, *, judgements: bool = False) -> pd.DataFrame:
     """Load and validate one table of the Data Package.
 
     Parameters
     ----------
     name : one of :data:`TABLES` ("places", "sources", "events", "claims") or :data:`CORPUS_TABLES`.
     data_dir : a folder laid out like ``data/`` (with its own datapackage.json); default: the course's.
+    judgements : also return the columns that hold the course's judgements (:func:`judgement_columns`:
+        reliability and credibility grades, their reasons, distortion tags, the coding of attribution and
+        hedges). Default False: a fact-only view, the one every exercise uses, so that a judgement is made
+        before the course's is seen. The whole table is validated either way.
 
     Returns
     -------
     A DataFrame with the schema's columns in order: text as ``string``, numbers as ``float64``,
     integers as ``Int64``, dates as ``datetime64[ns]``, booleans as ``bool``; missing values as NA.
+    ``frame.attrs["withheld_columns"]`` lists the judgement columns left out.
 
     Raises
     ------
     DataError : naming the file, row, line and column of every problem found.
     """
-    data_dir = Path(data_dir) if data_dir else None
-    return cast(pd.DataFrame, _load_validated(name, data_dir, {}).copy())
+    folder = Path(data_dir) if data_dir else None
+    return _view(name, _load_validated(name, folder, {}), folder, judgements)
 
 
-def load_all(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Load every table at once (each file is read and validated once)."""
-    data_dir = Path(data_dir) if data_dir else None
+def load_all(data_dir: Path | str | None = None, *, judgements: bool = False) -> dict[str, pd.DataFrame]:
+    """Load every table at once (each file is read and validated once); ``judgements`` as in :func:`load_table`."""
+    folder = Path(data_dir) if data_dir else None
     loaded: dict[str, pd.DataFrame] = {}
     for name in TABLES:
-        _load_validated(name, data_dir, loaded)
-    return {name: loaded[name].copy() for name in TABLES}
+        _load_validated(name, folder, loaded)
+    return {name: _view(name, loaded[name], folder, judgements) for name in TABLES}
 
 
-def load_places(data_dir: Path | str | None = None) -> pd.DataFrame:
+def load_places(data_dir: Path | str | None = None, *, judgements: bool = False) -> pd.DataFrame:
     """Places the article names or implies (``data/tables/places.csv``). See :func:`load_table`."""
-    return load_table("places", data_dir)
+    return load_table("places", data_dir, judgements=judgements)
 
 
-def load_sources(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Sources the article relies on and its copying chain (``data/tables/sources.csv``)."""
-    return load_table("sources", data_dir)
+def load_sources(data_dir: Path | str | None = None, *, judgements: bool = False) -> pd.DataFrame:
+    """Sources the article relies on and its copying chain (``data/tables/sources.csv``).
+
+    Fact-only by default: ``judgements=True`` adds the course's reliability grade and its reason."""
+    return load_table("sources", data_dir, judgements=judgements)
 
 
-def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
+def load_events(data_dir: Path | str | None = None, *, judgements: bool = False) -> pd.DataFrame:
     """Dated or datable events in and around the article (``data/tables/events.csv``)."""
-    return load_table("events", data_dir)
+    return load_table("events", data_dir, judgements=judgements)
 
 
-def load_claims(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The article's factual claims with their grades (``data/tables/claims.csv``)."""
-    return load_table("claims", data_dir)
+def load_claims(data_dir: Path | str | None = None, *, judgements: bool = False) -> pd.DataFrame:
+    """The article's factual claims (``data/tables/claims.csv``).
+
+    Fact-only by default: ``judgements=True`` adds the course's credibility grade and its reason, the
+    distortion tag and the coding of attribution and hedges."""
+    return load_table("claims", data_dir, judgements=judgements)
 
 
 def load_site_profiles(data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -68,8 +68,6 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
         ("c25_reliability, c25_credibility = ' C', 2", None),
         ("c25_reliability, c25_credibility = 'B', 2", None),
         ("import numpy as np\nc25_credibility = np.int64(1)", None),
-        ("c25_credibility = int(claims.set_index('claim_id').loc['c25', 'credibility'])", None),
-        ("c25_credibility = claims.set_index('claim_id').loc['c25', 'credibility']", None),
         # known mistakes
         ("c25_reliability = 'F'", "no track record"),
         ("c25_reliability = 'A'", "beyond doubt"),
@@ -116,20 +114,36 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
         ("c25_distortion = 'unsupported'", "newer figures existed"),
         ("c25_distortion = 'omission'", "overtaken by later"),
     ],
-    "q7_grade_matrix": [
+    "q7_observation_matrix": [
         # right, in other forms
-        ("grade_matrix = graded.groupby(['source_type', 'credibility']).size().unstack(fill_value=0)", None),
-        ("grade_matrix = pd.crosstab(graded['source_type'], graded['credibility']).astype(float)", None),
-        ("grade_matrix = pd.crosstab(graded.source_type, graded.credibility, margins=True).iloc[:-1, :-1]", None),
-        # known mistakes
-        ("grade_matrix = graded.groupby(['source_type', 'credibility']).size().unstack()", "unstack(fill_value=0)"),
-        ("grade_matrix = pd.crosstab(graded['credibility'], graded['source_type'])", "swapped"),
-        ("grade_matrix = pd.crosstab(graded['source_type'], graded['credibility'], margins=True)", "margins=True"),
-        ("grade_matrix = pd.crosstab(graded['source_type'], graded['credibility'], normalize=True)", "shares"),
-        ("grade_matrix = pd.crosstab(graded['source_id'], graded['credibility'])", "source ids"),
-        ("grade_matrix = graded.groupby(['source_type', 'credibility']).size()", "should be a DataFrame"),
         (
-            "grade_matrix = pd.crosstab(graded['source_type'], graded['credibility']).drop(columns=[1])",
+            "observation_matrix = observed.groupby(['source_type', 'observation']).size().unstack(fill_value=0)",
+            None,
+        ),
+        ("observation_matrix = pd.crosstab(observed['source_type'], observed['observation']).astype(float)", None),
+        (
+            "observation_matrix = pd.crosstab(observed.source_type, observed.observation, margins=True).iloc[:-1, :-1]",
+            None,
+        ),
+        # known mistakes
+        (
+            "observation_matrix = observed.groupby(['source_type', 'observation']).size().unstack()",
+            "unstack(fill_value=0)",
+        ),
+        ("observation_matrix = pd.crosstab(observed['observation'], observed['source_type'])", "swapped"),
+        (
+            "observation_matrix = pd.crosstab(observed['source_type'], observed['observation'], margins=True)",
+            "margins=True",
+        ),
+        (
+            "observation_matrix = pd.crosstab(observed['source_type'], observed['observation'], normalize=True)",
+            "shares",
+        ),
+        ("observation_matrix = pd.crosstab(observed['source_id'], observed['observation'])", "source ids"),
+        ("observation_matrix = pd.crosstab(sources['source_type'], sources['observation'])", "counted the sources"),
+        ("observation_matrix = observed.groupby(['source_type', 'observation']).size()", "should be a DataFrame"),
+        (
+            "observation_matrix = pd.crosstab(observed['source_type'], observed['observation']).drop(columns=['direct'])",
             "Some counts are wrong",
         ),
     ],

@@ -36,22 +36,24 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
             "should be a pandas Series",
         ),
     ],
-    "q2_weak_claims": [
-        ("weak_claims = claims.query('4 <= credibility <= 5')['claim_id'].sort_values().tolist()", None),
-        ("weak_claims = sorted(c for c, g in zip(claims['claim_id'], claims['credibility']) if g in (4, 5))", None),
-        ("weak_claims = sorted(load_claims().query('credibility <= 3')['claim_id'])", "are graded 1 or 2"),
-        ("weak_claims = sorted(claims['claim_id'])", "are graded 1 or 2"),
-        # no claim is graded 6 today, so ">= 4" keeps the same claims (the code-6 message guards a future grade 6)
-        ("weak_claims = sorted(claims.loc[claims['credibility'] >= 4, 'claim_id'])", None),
-        ("weak_claims = sorted(claims.loc[claims['credibility'].between(3, 5), 'claim_id'])", "possibly true"),
-        ("weak_claims = sorted(claims.loc[claims['credibility'] == 5, 'claim_id'])", "keeps both 4"),
+    "q2_contradicted": [
+        ("contradicted_claims = claims.dropna(subset=['contradiction'])['claim_id'].sort_values().tolist()", None),
+        ("contradicted_claims = sorted(claims.loc[claims['contradiction_urls'].notna(), 'claim_id'])", None),
         (
-            "weak_claims = sorted(claims.loc[claims['credibility'].isin([4, 5]), 'claim_id'], reverse=True)",
+            "contradicted_claims = sorted(claims.loc[claims['contradiction'].isna(), 'claim_id'])",
+            "no report contradicts",
+        ),
+        ("contradicted_claims = sorted(claims.loc[claims['corroboration'].notna(), 'claim_id'])", "supporting reports"),
+        ("contradicted_claims = sorted(claims['claim_id'])", "No report contradicts"),
+        ("contradicted_claims = sorted(claims.loc[claims['contradiction'].notna(), 'claim_id'])[1:]", "are missing"),
+        ("contradicted_claims = contradicted_claims + ['c01']", "No report contradicts ['c01']"),
+        (
+            "contradicted_claims = sorted(claims.loc[claims['contradiction'].notna(), 'claim_id'], reverse=True)",
             "Sort the claim ids",
         ),
-        ("weak_claims = weak_claims + weak_claims[:1]", "List each claim once"),
-        ("weak_claims = claims.loc[claims['credibility'].isin([4, 5]), 'claim_id']", "should be a list"),
-        ("weak_claims = [15, 20]", "are not claim ids"),
+        ("contradicted_claims = contradicted_claims + contradicted_claims[:1]", "List each claim once"),
+        ("contradicted_claims = claims.loc[claims['contradiction'].notna(), 'claim_id']", "should be a list"),
+        ("contradicted_claims = [8, 20]", "are not claim ids"),
     ],
     "q3_claims_by_place": [
         (

@@ -7,7 +7,8 @@ computed, the bench sets a widget's value and times the callback.
 
 Two hidden cells frame every run. The first installs an audit hook (:func:`sys.addaudithook`) that
 records each ``open`` of a file under the course's ``data/`` folder (GDAL opens files in C, so the geo
-loader raises the audit event ``newslens.read`` itself) and tags each matplotlib figure's PNG with
+loader raises the audit event ``newslens.read`` itself), the columns of every table the data loaders
+return (audit event ``newslens.load``; :data:`LOADED_TABLES`), and tags each matplotlib figure's PNG with
 its title, the fallback alt text. The last reports the files read and the ``newslens`` modules
 imported, which the build's cache depends on. Neither cell is part of :attr:`NotebookRun.nb`.
 
@@ -46,6 +47,7 @@ def _newslens_run_setup(data_dir):
     import os, sys, types
     state = types.ModuleType("__newslens_run__")
     state.reads = set()
+    state.loads = []  # (table, columns) of every newslens.data loader call, in order
     sys.modules["__newslens_run__"] = state
     prefixes = tuple({os.path.abspath(data_dir) + os.sep, os.path.realpath(data_dir) + os.sep})
 
@@ -66,6 +68,8 @@ def _newslens_run_setup(data_dir):
     def hook(event, args):
         if event in ("open", "newslens.read") and args:
             record(args[0])
+        elif event == "newslens.load" and len(args) == 2:
+            state.loads.append((str(args[0]), [str(c) for c in args[1]]))
 
     sys.addaudithook(hook)
 
@@ -102,6 +106,12 @@ _DEPENDENCIES = (
     "m.__file__ for n, m in list(__import__('sys').modules.items()) "
     "if (n == 'newslens' or n.startswith('newslens.')) and getattr(m, '__file__', None)})"
 )
+
+
+#: An expression for the kernel: the tables the notebook's ``newslens.data`` loaders returned so far, as
+#: ``[table, [columns]]`` pairs in call order (the loaders announce each as the audit event ``newslens.load``).
+#: Tests read it with :meth:`NotebookRun.value` to check that an exercise loads only fact-only views.
+LOADED_TABLES = "__import__('sys').modules['__newslens_run__'].loads"
 
 
 def _send(expression: str) -> str:
