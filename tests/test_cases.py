@@ -19,7 +19,18 @@ import pytest
 from test_data_integrity import VERBATIM_COLUMNS
 
 from newslens import paths
-from newslens.data import CORPUS_TABLES, TABLES, article_language, load_all, load_article, load_corpus
+from newslens.data import (
+    CORPUS_TABLES,
+    TABLES,
+    DataError,
+    MissingResourceError,
+    article_blocks,
+    article_language,
+    load_all,
+    load_article,
+    load_corpus,
+    load_search_results,
+)
 
 
 def load_full(case: Path | None) -> dict[str, pd.DataFrame]:
@@ -136,3 +147,42 @@ def test_case_plants_five_to_seven_tagged_departures(case):
     claims = load_full(case)["claims"]
     tagged = claims.loc[claims["distortion"].notna(), "claim_id"].tolist()
     assert 5 <= len(tagged) <= 7, f"cases/{case.name}: {len(tagged)} claims carry a distortion tag: {tagged}"
+
+
+# --- The loaders on any data folder: a case without a corpus still loads; missing files are named. ---
+
+
+def test_a_folder_without_a_corpus_still_loads_and_the_corpus_loader_names_the_missing_file(data_copy):
+    for name in CORPUS_TABLES:
+        (data_copy / "tables" / f"{name}.csv").unlink()
+    assert set(load_all(data_copy)) == set(TABLES)
+    with pytest.raises(DataError, match=r"(?s)site_profiles\.csv: .*the file does not exist"):
+        load_corpus(data_copy)
+
+
+def test_a_missing_article_is_an_error_naming_its_file(data_copy):
+    with pytest.raises(DataError, match=r"(?s)article/it\.txt: .*the article file does not exist"):
+        load_article(data_dir=data_copy)
+    (data_copy / "article").mkdir()
+    (data_copy / "article" / "it.txt").write_text("[notice]\nUna riga.\n", encoding="utf-8")
+    assert load_article(data_dir=data_copy).splitlines() == ["[notice]", "Una riga."]
+
+
+def test_the_article_language_comes_from_the_package(data_copy):
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    package["newslens:language"] = "en"
+    (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    (data_copy / "article").mkdir()
+    (data_copy / "article" / "en.txt").write_text("First.\n\nSecond.\n", encoding="utf-8")
+    assert article_language(data_copy) == "en"
+    assert article_blocks(data_dir=data_copy) == ["First.", "Second."]
+
+
+def test_a_missing_resource_is_an_error_naming_the_descriptor(data_copy):
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] != "search_results"]
+    (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(MissingResourceError, match=r"(?s)datapackage\.json: .*no table named 'search_results'"):
+        load_search_results(data_copy)
+    with pytest.raises(KeyError):  # as before the change: code that caught KeyError still does
+        load_search_results(data_copy)
