@@ -48,7 +48,7 @@ def apply() -> None:
     was drawn n + 1 times: in lesson 2 those extra draws took 3 of the kernel's 10 s of CPU, for the same
     pictures. Interactive canvases (ipympl, Qt, Tk) have their own ``draw_idle`` and are not affected.
     """
-    FigureCanvasAgg.draw_idle = _draw_when_shown  # type: ignore[method-assign]
+    FigureCanvasAgg.draw_idle = _draw_when_shown  # type: ignore[method-assign, assignment]
     mpl.rcParams.update(
         {
             "axes.prop_cycle": cycler(color=PALETTE),
