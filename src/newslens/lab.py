@@ -126,11 +126,13 @@ def _build_index(folder: str, _results_mtime: int, _profiles_mtime: int) -> _Ind
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     names = ", ".join(f"{name} UNINDEXED" if name in _UNINDEXED else name for name, _ in _FTS_COLUMNS)
     connection.execute(f"CREATE VIRTUAL TABLE pages USING fts5({names}, tokenize='unicode61 remove_diacritics 2')")
-    table = results.assign(published=results["published"].map(_published))
-    rows = table[[name for name, _ in _FTS_COLUMNS]].astype(object).where(table.notna(), "")
-    connection.executemany(
-        f"INSERT INTO pages VALUES ({', '.join('?' for _ in _FTS_COLUMNS)})", rows.itertuples(index=False)
-    )
+    columns = {name: results[name].tolist() for name, _ in _FTS_COLUMNS}
+    columns["published"] = [_published(value) for value in columns["published"]]
+    rows = [
+        tuple("" if pd.isna(value) else str(value) for value in row)
+        for row in zip(*(columns[name] for name, _ in _FTS_COLUMNS), strict=True)
+    ]
+    connection.executemany(f"INSERT INTO pages VALUES ({', '.join('?' for _ in _FTS_COLUMNS)})", rows)
     connection.commit()
     return _Index(connection, results.set_index("result_id", drop=False), corpus["site_profiles"].set_index("site"))
 
