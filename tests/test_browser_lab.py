@@ -31,7 +31,7 @@ from browser_support import (
 )
 
 from newslens import paths
-from newslens.data import load_article, load_claims, load_sources
+from newslens.data import load_article, load_claims, load_corpus, load_sources
 from newslens.tools.handouts.course import load_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -228,6 +228,23 @@ def use_explorer(nb: LabNotebook, cell) -> None:
     eventually(lists_exactly_the_data_selection)  # the handle passes 5, 4 and 3 on its way to 2
 
 
+def use_search_widget(nb: LabNotebook, cell) -> None:
+    # Lesson 6: typing a query shows a results page (title, site, date, snippet with the match marked); opening a
+    # result shows our summary of the page and its site's profile.
+    results = load_corpus()["search_results"]
+    want = results[results["title"].str.contains("Seoul spy agency", regex=False)]
+    box = cell.locator(".widget-text input")
+    box.fill("Seoul spy agency")
+    box.press("Enter")
+    view = cell.locator(".widget-html-content").first
+    for title in want["title"]:
+        _expect()(view).to_contain_text(title)
+    marks = {m.lower() for m in view.locator("mark").all_inner_texts()}
+    assert {"seoul", "spy", "agency"} & marks, f"{nb.relpath}: the matching words are not marked: {sorted(marks)}"
+    cell.locator("select").select_option(index=1)
+    _expect()(cell.locator(".widget-html-content table")).to_contain_text("Track record")
+
+
 # Each lesson: the cell that displays its main widget (found by a line of its source), and how to use it.
 MAIN_WIDGET: dict[str, tuple[str, Callable[[LabNotebook, Any], None]]] = {
     "notebooks/00_setup_check.ipynb": ("demo_slider = widgets.IntSlider", use_setup_slider),
@@ -239,6 +256,7 @@ MAIN_WIDGET: dict[str, tuple[str, Callable[[LabNotebook, Any], None]]] = {
     ),
     "notebooks/04_evaluating_the_sources.ipynb": ("claim_picker = widgets.Dropdown", use_grading_form),
     "notebooks/05_putting_it_together.ipynb": ("credibility_range = widgets.IntRangeSlider", use_explorer),
+    "notebooks/06_the_lateral_reading_lab.ipynb": ("lab = search_widget(value=", use_search_widget),
 }
 
 
