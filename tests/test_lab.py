@@ -238,7 +238,8 @@ def test_search_results_withhold_the_answer_key():
 def test_rendered_results_mark_the_match_and_escape_html():
     found = lab.search("invincible friendship")
     page = lab.render_results(found)
-    assert "<mark>" in page and html.escape(found["title"].iloc[0]) in page
+    assert "<mark " in page and html.escape(found["title"].iloc[0]) in page
+    assert "<style" not in page, "inline styles only: a <style> element is invalid inside a handout's body"
     hostile = found.head(1).assign(title="<script>alert(1)</script>", site="<b>x</b>")
     hostile.attrs["query"] = "invincible"
     escaped = lab.render_results(hostile)
@@ -248,7 +249,7 @@ def test_rendered_results_mark_the_match_and_escape_html():
 def test_the_search_widget_shows_results_and_opens_a_page_with_its_site_profile():
     pytest.importorskip("ipywidgets")
     widget = lab.search_widget(value="Putin invincible")
-    assert "nl-result" in widget.results.value and "<mark>" in widget.results.value
+    assert "nl-result" in widget.results.value and "<mark " in widget.results.value
     widget.box.value = '"unbalanced'
     assert "unbalanced quotation mark" in widget.results.value
     widget.box.value = "Putin invincible"

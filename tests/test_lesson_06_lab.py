@@ -83,7 +83,7 @@ def test_opened_pages_are_the_chosen_results_and_origins_match_the_tables(sessio
 
 def test_the_search_widget_renders_a_results_page(session):
     html = session.value("lab.results.value")
-    assert "nl-result" in html and "<mark>" in html
+    assert "nl-result" in html and "<mark " in html
     session.run("lab.box.value = 'Seoul spy agency'")
     assert "anews.com.tr" in session.value("lab.results.value")
 

@@ -259,7 +259,7 @@ def _run(index: _Index, expression: str, sites: list[str], limit: int, query: st
 
 def _html_snippet(raw: str) -> str:
     escaped = html.escape(raw, quote=True)
-    return escaped.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+    return escaped.replace(_MARK_OPEN, _MARK).replace(_MARK_CLOSE, "</mark>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,37 +335,43 @@ def independent_origins(claim_id: str, case: str | Path | None = None) -> pd.Dat
 # --------------------------------------------------------------------------------------------
 # The search page widget
 
-_STYLE = """<style>
-.nl-serp { font-family: system-ui, sans-serif; max-width: 46em; }
-.nl-result { margin: 0 0 1em 0; }
-.nl-result .nl-title { font-size: 1.1em; color: #1a0dab; text-decoration: underline; }
-.nl-result .nl-meta { color: #1e6b2d; font-size: 0.9em; }
-.nl-result .nl-snippet { color: #333; }
-.nl-result mark { background: #fff1a8; color: inherit; font-weight: 600; }
-.nl-empty, .nl-error { color: #5a5a5a; font-style: italic; }
-.nl-error { color: #a00; }
-</style>"""
+# Inline styles only (no <style> element): the same HTML is valid in a widget, a notebook output and a handout.
+# Colours meet WCAG AA contrast on white; the mark keeps the text's colour on a pale yellow.
+_CSS = {
+    "serp": "font-family: system-ui, sans-serif; max-width: 46em;",
+    "result": "margin: 0 0 1em 0;",
+    "title": "font-size: 1.1em; color: #1a0dab; text-decoration: underline;",
+    "meta": "color: #1e6b2d; font-size: 0.9em;",
+    "snippet": "color: #333333;",
+    "empty": "color: #555555; font-style: italic;",
+    "error": "color: #a00000;",
+}
+_MARK = '<mark style="background: #fff1a8; color: inherit; font-weight: 600;">'
+
+
+def _styled(kind: str, tag: str = "div") -> str:
+    return f'<{tag} class="nl-{kind}" style="{_CSS[kind]}">'
 
 
 def render_results(results: pd.DataFrame, case: str | Path | None = None) -> str:
     """HTML for ``results`` (from :func:`search`) laid out like a search page: title, site and date, snippet with
     the matching words in ``<mark>``. Every text is HTML-escaped."""
     if results.empty:
-        return f'{_STYLE}<div class="nl-serp"><p class="nl-empty">No results.</p></div>'
+        return f"{_styled('serp')}{_styled('empty', 'p')}No results.</p></div>"
     query = str(results.attrs.get("query", ""))
     index = _index(case)
     items = []
     for row in results.itertuples(index=False):
         raw = _raw_snippet(index, str(row.result_id), query)
         items.append(
-            '<div class="nl-result">'
-            f'<div class="nl-title">{html.escape(str(row.title))}</div>'
-            f'<div class="nl-meta">{html.escape(str(row.site))} · {html.escape(str(row.published))}'
+            f"{_styled('result')}"
+            f"{_styled('title')}{html.escape(str(row.title))}</div>"
+            f"{_styled('meta')}{html.escape(str(row.site))} · {html.escape(str(row.published))}"
             f" · {html.escape(str(row.result_id))}</div>"
-            f'<div class="nl-snippet">{_html_snippet(raw)}</div>'
+            f"{_styled('snippet')}{_html_snippet(raw)}</div>"
             "</div>"
         )
-    return f'{_STYLE}<div class="nl-serp">{"".join(items)}</div>'
+    return f"{_styled('serp')}{''.join(items)}</div>"
 
 
 def _raw_snippet(index: _Index, result_id: str, query: str) -> str:
@@ -402,13 +408,13 @@ def search_widget(case: str | Path | None = None, limit: int = 10, value: str = 
         page_html.value = ""
         query = box.value.strip()
         if not query:
-            results_html.value = f'{_STYLE}<p class="nl-empty">Type words and press Enter.</p>'
+            results_html.value = f"{_styled('empty', 'p')}Type words and press Enter.</p>"
             opener.options = [("(open a result)", "")]
             return
         try:
             found = search(query, case=case, limit=limit)
         except LabError as err:
-            results_html.value = f'{_STYLE}<p class="nl-error">{html.escape(str(err))}</p>'
+            results_html.value = f"{_styled('error', 'p')}{html.escape(str(err))}</p>"
             opener.options = [("(open a result)", "")]
             return
         results_html.value = render_results(found, case)
@@ -437,7 +443,9 @@ def search_widget(case: str | Path | None = None, limit: int = 10, value: str = 
             ("Track record", profile["track_record"]),
             ("Profile from", f"{profile['profile_url']} ({pd.Timestamp(profile['profile_date']).date()})"),
         ]
-        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in cells)
+        rows = "".join(
+            f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>' for k, v in cells
+        )
         page_html.value = f'<table class="nl-page">{rows}</table>'
 
     box.observe(show, names="value")
