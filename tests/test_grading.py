@@ -16,6 +16,7 @@ import pytest
 from newslens import paths
 from newslens.tools import cli, exercises, grading
 from newslens.tools.errors import UserError
+from newslens.tools.grading.gradebook import NOT_GRADED
 
 _spec = importlib.util.spec_from_file_location(
     "build_class", Path(__file__).parent / "fixtures" / "submissions" / "build_class.py"
@@ -42,15 +43,15 @@ def _survivors() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path, Path, Path]:
+    """The fixture class (set 01's kinds of submission, a correct and a blank one of every other set),
+    graded on whatever machine this is: (gradebook, outputs, submissions folder, autograder builds)."""
     root = tmp_path_factory.mktemp("class")
     folder = build_class.build(root / "submissions")
-    gradebook = grading.grade(folder, root / "grades", limits=LIMITS, jobs=2, build_dir=root / "build")
-    return gradebook, root / "grades"
-
-
-def _row_view(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
-    return _rows(gradebook, student)[["points", "max_points", "feedback", "flag"]].fillna({"feedback": "", "flag": ""})
+    build_class.build_sets(folder)
+    build = build_class.reuse_course_zips(root / "build")
+    gradebook = grading.grade(folder, root / "grades", limits=LIMITS, jobs=2, build_dir=build)
+    return gradebook, root / "grades", folder, build
 
 
 def _rows(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
@@ -59,7 +60,7 @@ def _rows(gradebook: pd.DataFrame, student: str) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_gradebook_has_a_row_per_student_and_question(graded) -> None:
-    gradebook, out = graded
+    gradebook, out, *_ = graded
     on_disk = pd.read_csv(out / "gradebook.csv")
     assert list(on_disk.columns) == grading.GRADEBOOK_COLUMNS
     source = paths.REPO_ROOT / "instructors" / "exercise_sources" / f"{build_class.SET}.ipynb"
@@ -72,7 +73,7 @@ def test_gradebook_has_a_row_per_student_and_question(graded) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("student", list(build_class.EXPECTED))
 def test_each_submission_gets_its_expected_flags_and_zeros(graded, student: str) -> None:
-    gradebook, _ = graded
+    gradebook, *_ = graded
     kind, flags, zero = build_class.EXPECTED[student]
     rows = _rows(gradebook, student)
     flag_text = " ".join(rows["flag"].fillna(""))
@@ -98,7 +99,7 @@ def test_no_process_survives_the_batch(graded) -> None:
 
 @pytest.mark.slow
 def test_error_cells_are_numbered_as_the_student_sees_them(graded) -> None:
-    gradebook, _ = graded
+    gradebook, *_ = graded
     flag = " ".join(_rows(gradebook, "eve")["flag"])
     number = int(flag.split("error in cell ")[1].split(":")[0])
     assert number >= 1
@@ -110,8 +111,48 @@ def test_error_cells_are_numbered_as_the_student_sees_them(graded) -> None:
 
 
 @pytest.mark.slow
+def test_timeout_cells_are_numbered_as_the_student_sees_them(graded) -> None:
+    gradebook, *_ = graded
+    flag = " ".join(_rows(gradebook, "dan")["flag"])
+    number = int(flag.split("timeout (cell ")[1].split(" ")[0])
+    # dan's endless loop is a cell of its own, inserted before q2's prompt.
+    nb = build_class._read(paths.EXERCISES_DIR / f"{build_class.SET}.ipynb")
+    start, _ = build_class._question_cells(nb, "q2_cue_counts")
+    assert number == start + 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", list(build_class.set_students()))
+def test_every_set_grades_a_correct_and_a_blank_submission(graded, student: str) -> None:
+    gradebook, *_ = graded
+    name, kind = build_class.set_students()[student]
+    rows = _rows(gradebook, student)
+    source = paths.REPO_ROOT / "instructors" / "exercise_sources" / f"{name}.ipynb"
+    assert set(rows["assignment"]) == {name}
+    assert sorted(rows.index) == sorted(q.name for q in exercises.questions(source))
+    auto = rows[rows["points"].notna()]
+    assert len(auto), f"{name} has no autograded question"
+    flags = " ".join(rows["flag"].fillna(""))
+    assert NOT_GRADED not in flags and not auto["feedback"].str.startswith("No result").any(), flags
+    if kind == "correct":
+        assert set(rows["flag"].fillna("")) <= {"", "manual"}, flags
+        # A question whose answer is a function or a figure cannot be graded from plain data (see the report
+        # of issue 13): its correct answer is refused as "not plain data". Every other question: full marks.
+        by_design = auto["feedback"].str.contains("is a function, not plain data|matplotlib.figure.Figure")
+        graded_ok = auto[~by_design]
+        assert (graded_ok["points"] == graded_ok["max_points"]).all(), f"{student}:\n{auto[['points', 'feedback']]}"
+        if by_design.any():
+            refused = list(auto[by_design].index)
+            pytest.xfail(f"{name}: answers that are functions or figures are not graded yet: {refused}")
+    else:
+        assert (auto["points"] == 0).all(), f"{student}:\n{auto[['points', 'feedback']]}"
+        for word in ("timeout", "tampering", "deleted", "limit", "stopped early", "crashed"):
+            assert word not in flags, flags
+
+
+@pytest.mark.slow
 def test_feedback_is_the_specific_message_not_a_traceback(graded) -> None:
-    gradebook, _ = graded
+    gradebook, *_ = graded
     ben = _rows(gradebook, "ben")
     assert "case-sensitive" in ben.loc["q2_cue_counts", "feedback"]
     assert "ten thousand" in ben.loc["q5_figures", "feedback"]
@@ -122,23 +163,24 @@ def test_feedback_is_the_specific_message_not_a_traceback(graded) -> None:
 
 @pytest.mark.slow
 def test_tampered_tests_are_ignored(graded) -> None:
-    gradebook, _ = graded
+    gradebook, *_ = graded
     # finn replaced every stored test by one that always passes and answered q5 wrongly.
     assert _rows(gradebook, "finn").loc["q5_figures", "points"] == 0
 
 
 @pytest.mark.slow
 def test_manual_questions_are_left_to_the_instructor_with_the_answer_in_the_report(graded) -> None:
-    gradebook, out = graded
+    gradebook, out, *_ = graded
     manual = gradebook[gradebook["flag"].fillna("").str.contains("manual")]
-    assert manual["points"].isna().all() and len(manual) == len(build_class.EXPECTED)
+    assert manual["points"].isna().all()
+    assert (manual["assignment"] == build_class.SET).sum() == len(build_class.EXPECTED)
     report = (out / "ada.html").read_text(encoding="utf-8")
     assert "Rubric" in report and "publication date" in report
 
 
 @pytest.mark.slow
 def test_a_question_without_a_result_is_flagged_never_a_silent_zero(graded) -> None:
-    gradebook, _ = graded
+    gradebook, *_ = graded
     auto = gradebook[gradebook["points"].notna() & (gradebook["student"] != "hana")]
     no_result = auto[auto["feedback"].str.startswith("No result")]
     assert no_result["flag"].str.contains("not graded: rerun").all()
@@ -151,26 +193,24 @@ def test_a_question_without_a_result_is_flagged_never_a_silent_zero(graded) -> N
 
 @pytest.mark.slow
 def test_a_busy_machine_gives_the_same_gradebook(graded, tmp_path: Path) -> None:
-    gradebook, _ = graded
-    folder = tmp_path / "submissions"
-    folder.mkdir()
-    students = ["ada", "dan", "eve"]
-    build_class.build(tmp_path / "all")
-    for student in students:
-        (folder / f"{student}_{build_class.SET}.ipynb").write_bytes(
-            (tmp_path / "all" / f"{student}_{build_class.SET}.ipynb").read_bytes()
-        )
+    """The whole fixture class, graded again while two busy loops keep both cores busy: every row the same."""
+    gradebook, _, folder, build = graded
     # Two busy loops keep both cores busy for the whole batch (and stop by themselves after 10 minutes).
     loop = "import time\nt = time.monotonic()\nwhile time.monotonic() - t < 600:\n    pass\n"
     hogs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(2)]
     try:
-        busy = grading.grade(folder, tmp_path / "grades", limits=LIMITS, jobs=2, build_dir=tmp_path / "build")
+        busy = grading.grade(folder, tmp_path / "grades", limits=LIMITS, jobs=2, build_dir=build)
     finally:
         for hog in hogs:
             hog.kill()
             hog.wait()
-    for student in students:
-        pd.testing.assert_frame_equal(_row_view(busy, student), _row_view(gradebook, student), obj=student)
+    columns = ["student", "assignment", "question", "points", "max_points", "feedback", "flag", "file"]
+
+    def view(book: pd.DataFrame) -> pd.DataFrame:
+        return book[columns].fillna({"feedback": "", "flag": ""}).sort_values(columns[:3], ignore_index=True)
+
+    assert len(busy) == len(gradebook) and busy["file"].nunique() == len(list(folder.iterdir()))
+    pd.testing.assert_frame_equal(view(busy), view(gradebook))
     assert not _survivors()
 
 
@@ -242,7 +282,7 @@ def test_geodataframes_round_trip_as_plain_data() -> None:
 
 
 def test_a_question_the_checks_did_not_reach_is_flagged_for_a_rerun() -> None:
-    from newslens.tools.grading.gradebook import NOT_GRADED, submission_rows
+    from newslens.tools.grading.gradebook import submission_rows
 
     source = paths.REPO_ROOT / "instructors" / "exercise_sources" / f"{build_class.SET}.ipynb"
     questions = exercises.questions(source)
@@ -295,13 +335,13 @@ def test_grading_without_bubblewrap_refuses_with_the_install_command(monkeypatch
 
 
 @pytest.mark.slow
-def test_no_sandbox_says_so_on_every_row(tmp_path: Path) -> None:
-    build_class.build(tmp_path / "all")
+def test_no_sandbox_says_so_on_every_row(graded, tmp_path: Path) -> None:
+    _, _, everyone, build = graded
     folder = tmp_path / "submissions"
     folder.mkdir()
     name = f"ada_{build_class.SET}.ipynb"
-    (folder / name).write_bytes((tmp_path / "all" / name).read_bytes())
-    gradebook = grading.grade(folder, tmp_path / "grades", limits=LIMITS, sandbox=False, build_dir=tmp_path / "build")
+    (folder / name).write_bytes((everyone / name).read_bytes())
+    gradebook = grading.grade(folder, tmp_path / "grades", limits=LIMITS, sandbox=False, build_dir=build)
     assert gradebook["flag"].str.contains("not sandboxed").all()
     auto = gradebook[gradebook["points"].notna()]
     assert (auto["points"] == auto["max_points"]).all()

@@ -77,6 +77,9 @@ def test_each_attack_gets_its_score_and_flag(attacked, student: str) -> None:
         f"{student} ({kind}) lost points:\n{auto[['points', 'feedback']]}"
     )
     assert "not sandboxed" not in flag_text
+    # The batch is over: nothing this submission started may still run (its sandbox's PID namespace ended
+    # it), neither a descendant of this test nor a process in a new session carrying the orphan marker.
+    assert not _survivors(), f"{student} ({kind}) left processes running"
 
 
 @pytest.mark.slow

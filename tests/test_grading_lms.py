@@ -57,6 +57,7 @@ def lms_class(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = root / "grades"
     out.mkdir()
     (out / "Zed_Former.html").write_text("a report of a student who left", encoding="utf-8")
+    build_class.reuse_course_zips(root / "build")
     first = grading.grade(folder, out, limits=LIMITS, jobs=2, due=DUE, build_dir=root / "build")
     first_csv = (out / "gradebook.csv").read_text(encoding="utf-8")
     # The instructor grades ada's manual question by hand, then ben's file is regraded alone.

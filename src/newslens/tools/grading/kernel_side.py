@@ -21,6 +21,11 @@ which is plain data the trusted evaluator reads with a strict decoder (see :mod:
 # mypy: ignore-errors
 
 MARK = "# newslens-grader"
+#: Modules libraries add to sys.modules by hand, without a spec (Cython's shared types, e.g. ``_cython_3_1_3``,
+#: when geopandas' pyogrio loads): not the student's doing.
+_LIBRARY_MODULES = ("_cython_",)
+#: Environment variables libraries set on import (pyogrio and pyproj point GDAL and PROJ at certifi's bundle).
+_LIBRARY_ENV = ("GDAL_", "PROJ_", "CPL_")
 
 
 def _nl_setup(config):
@@ -30,6 +35,8 @@ def _nl_setup(config):
     import signal
     import sys
 
+    # Bound here: the notebook's own globals of these names must not change what the hooks below do.
+    mark, library_modules, library_env = MARK, _LIBRARY_MODULES, _LIBRARY_ENV
     state = {"answers": {}, "errors": [], "notes": [], "output_capped": False, "done": False, "cells_run": 0}
     out_path = config["state"]
     questions = config["questions"]  # question -> names its tests use
@@ -84,29 +91,40 @@ def _nl_setup(config):
 
     signal.signal(signal.SIGPROF, on_prof)
     ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821 - the kernel's global
-    counter = {"student": 0}
+    counter = {"student": 0, "cell": 0}
+    # source -> the numbers (1 = the notebook's first cell) of the student's cells with that source, in order
+    numbers = {src: list(ns) for src, ns in config["cell_numbers"].items()}
 
     def pre(info):
         src = info.raw_cell or ""
-        if src.startswith(MARK):
+        if src.startswith(mark):
             return
         counter["student"] += 1
+        left = numbers.get(src) or [0]
+        counter["cell"] = left.pop(0) if len(left) > 1 else left[0]
         signal.setitimer(signal.ITIMER_PROF, cell_cpu)
 
     def post(result):
         signal.setitimer(signal.ITIMER_PROF, 0)
         src = (result.info.raw_cell or "") if result.info is not None else ""
-        if src.startswith(MARK):
+        if src.startswith(mark):
             return
         state["cells_run"] += 1
         err = result.error_in_exec or result.error_before_exec
         if err is not None:
-            state["errors"].append(
-                {"cell": config["cell_numbers"].get(src, 0), "ename": type(err).__name__, "evalue": str(err)[:300]}
-            )
+            state["errors"].append({"cell": counter["cell"], "ename": type(err).__name__, "evalue": str(err)[:300]})
 
     ip.events.register("pre_run_cell", pre)
     ip.events.register("post_run_cell", post)
+
+    # -- raw output: ipykernel copies what is written to file descriptors 1 and 2 (os.write, a child
+    # process) into the notebook's output, past the cap below. Point them back at the worker's, which the
+    # grader reads with a byte limit, outside the sandbox.
+    for stream in (sys.stdout, sys.stderr):
+        copy, fd = getattr(stream, "_original_stdstream_copy", None), getattr(stream, "_original_stdstream_fd", None)
+        if copy is not None and fd is not None:
+            stream._should_watch = False
+            os.dup2(copy, fd)
 
     # -- output cap
     class Capped:
@@ -135,6 +153,8 @@ def _nl_setup(config):
             if name in modules_before:
                 if id(mod) != modules_before[name]:
                     note(f"replaced the module {name} in sys.modules")
+            elif name.startswith(library_modules):
+                pass
             elif getattr(mod, "__spec__", None) is None and getattr(mod, "__file__", None) is None:
                 note(f"replaced the module {name} in sys.modules (by a hand-made module)")
         for name in ("pandas", "numpy", "json", "builtins", "sys", "os", "re", "newslens"):
@@ -142,7 +162,11 @@ def _nl_setup(config):
                 note(f"removed the module {name} from sys.modules")
         if [id(f) for f in sys.meta_path] != meta_path_before or [id(h) for h in sys.path_hooks] != path_hooks_before:
             note("changed the import system (sys.meta_path or sys.path_hooks)")
-        changed = sorted(k for k in set(env_before) | set(os.environ) if env_before.get(k) != os.environ.get(k))
+        changed = sorted(
+            k
+            for k in set(env_before) | set(os.environ)
+            if env_before.get(k) != os.environ.get(k) and not k.startswith(library_env)
+        )
         if changed:
             note("changed environment variables (" + ", ".join(changed[:5]) + ")")
         patched = sorted(

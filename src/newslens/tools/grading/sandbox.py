@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,8 @@ MARK = "# newslens-grader"
 INSTALL = "sudo apt install bubblewrap"
 #: Where the private folder appears inside the sandbox.
 INSIDE = "/grading"
+#: The worker's report (what it saw: output it dropped, processes left running), in the private folder.
+REPORT = "worker.json"
 #: Path fragments an honest notebook never opens (the grader's and the solutions' files).
 FORBIDDEN_WORDS = ("solutions", "autograder", "exercise_sources", "instructors", "/build/otter", "/tests/q")
 #: Parts of the course the sandbox must not see.
@@ -140,6 +143,38 @@ def require_sandbox() -> str:
             "or pass --no-sandbox to grade without one at your own risk",
         )
     return exe
+
+
+_MPL_CACHE: list[Path] = []
+_MPL_LOCK = threading.Lock()
+
+
+def matplotlib_cache() -> Path:
+    """A folder with matplotlib's font list, built once per process (about 1.5 s), removed at exit.
+
+    Without it, every notebook that plots would scan the system's fonts again in its fresh sandbox.
+    """
+    with _MPL_LOCK:
+        return _build_matplotlib_cache()
+
+
+def _build_matplotlib_cache() -> Path:
+    if not _MPL_CACHE:
+        import atexit
+
+        folder = Path(tempfile.mkdtemp(prefix="newslens-mpl-"))
+        atexit.register(shutil.rmtree, folder, True)
+        env = {**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "agg"}
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                env=env,
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+        _MPL_CACHE.append(folder)
+    return _MPL_CACHE[0]
 
 
 def _user_processes() -> int:
@@ -259,7 +294,7 @@ def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: s
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("kernelspec", None)  # always the course's kernel (python3), whatever it was saved with
-    numbers: dict[str, int] = {}
+    numbers: dict[str, list[int]] = {}
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -273,7 +308,7 @@ def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: s
         elif src.startswith("grader."):
             cell.source = f"{MARK}\npass"
         else:
-            numbers.setdefault(cell.source, i + 1)
+            numbers.setdefault(cell.source, []).append(i + 1)
         cell.outputs = []
     config = {
         "state": f"{workdir}/state.json",
@@ -288,7 +323,7 @@ def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: s
     code = (Path(__file__).with_name("kernel_side.py")).read_text(encoding="utf-8")
     setup = (
         f"{MARK}\n{code}\n_nl_export, _nl_grader = _nl_setup(__import__('json').loads({json.dumps(config)!r}))\n"
-        "grader = _nl_grader\ndel _nl_setup, _nl_encoder\n"
+        "grader = _nl_grader\ndel _nl_setup, _nl_encoder, MARK, _LIBRARY_MODULES, _LIBRARY_ENV\n"
     )
     nb.cells.insert(0, nbformat.v4.new_code_cell(setup))
     nb.cells.append(nbformat.v4.new_code_cell(f"{MARK}\n_nl_export(None)"))
@@ -316,19 +351,21 @@ def run_student(
         # otter's set-up opened "<assignment>.ipynb" by name; the copy keeps that name.
         named = workdir / f"{assignment}.ipynb"
         nbformat.write(prepare(nb, questions, limits, inside), named)
+        # matplotlib's font list, built once per grader process: each notebook gets its own copy.
+        shutil.copytree(matplotlib_cache(), workdir / ".mpl")
         env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "HOME": "/home/student" if sandbox else str(workdir),
             "NEWSLENS_ROOT": str(root),
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "MPLCONFIGDIR": "/tmp/mpl" if sandbox else str(workdir / ".mpl"),
+            "MPLCONFIGDIR": f"{inside}/.mpl",
             "JUPYTER_PLATFORM_DIRS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
             "LANG": "C.UTF-8",
         }
-        leftovers = ["--leftovers", f"{inside}/leftovers.json"] if sandbox else []
+        report = f"{inside}/{REPORT}"
         worker = [
             sys.executable,
             "-m",
@@ -336,7 +373,11 @@ def run_student(
             f"{inside}/{named.name}",
             "--cell-timeout",
             str(limits.cell_timeout),
-            *leftovers,
+            "--output-cap",
+            str(limits.output_bytes),
+            "--report",
+            report,
+            *(["--count-leftovers"] if sandbox else []),
         ]
         if exe is not None:
             cmd = bwrap_command(exe, workdir, root, hidden, env) + worker
@@ -346,22 +387,28 @@ def run_student(
         nproc = limits.processes + (_user_processes() if os.getuid() != 0 else 0)
         # The worker, its kernel and bwrap's own processes need about ten of the sandbox's processes.
         group = pids_cgroup(limits.processes + 10) if exe is not None else None
+        # stdout and stderr of everything in the sandbox (the worker, the kernel's own file descriptors 1
+        # and 2, any process it starts) are one pipe, read here with a byte limit: never more than a few
+        # kB of it is kept, whatever the notebook writes.
         proc = subprocess.Popen(
             cmd,
             cwd=workdir,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=popen_env,
             preexec_fn=_set_limits(limits, nproc, group),  # noqa: PLW1509 - rlimits must be set in the child
         )
+        assert proc.stdout is not None
+        drain = _Drain(proc.stdout)
         status = "ok"
         try:
-            _, stderr = proc.communicate(timeout=limits.timeout)
+            proc.wait(timeout=limits.timeout)
         except subprocess.TimeoutExpired:
             status = "timeout"
             os.killpg(proc.pid, signal.SIGKILL)
-            _, stderr = proc.communicate()
+            proc.wait()
+        drain.finish()
         state_file = workdir / "state.json"
         state: dict[str, Any] = {}
         with contextlib.suppress(OSError, ValueError):
@@ -372,10 +419,91 @@ def run_student(
             status = "died"
         if _pids_hit(group):
             state["process_limit_hit"] = limits.processes
+        worker_report: dict[str, Any] = {}
         with contextlib.suppress(OSError, ValueError):
-            state["leftover_processes"] = int(json.loads((workdir / "leftovers.json").read_text(encoding="utf-8")))
-        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
-        return {"status": status, "detail": tail[0] if tail else f"exit {proc.returncode}", **state}
+            worker_report = json.loads((workdir / REPORT).read_text(encoding="utf-8"))
+        if not isinstance(worker_report, dict):
+            worker_report = {}
+        with contextlib.suppress(TypeError, ValueError):
+            state["leftover_processes"] = int(worker_report.get("leftovers", 0))
+        if drain.total > limits.output_bytes or worker_report.get("dropped_output"):
+            state["output_capped"] = True
+        state["raw_output_bytes"] = drain.total
+        # The last line of the output says why a worker stopped, unless the notebook flooded it.
+        last = drain.last_line() if drain.total <= drain.KEEP else ""
+        detail = str(worker_report.get("detail") or last or f"exit {proc.returncode}")[:300]
+        return {"status": status, "detail": detail, **state}
+
+
+class _Drain:
+    """Read a pipe to its end in a thread, keeping only its last few kB and counting its bytes."""
+
+    KEEP = 4096
+
+    def __init__(self, pipe: Any) -> None:
+        self.fd = pipe.fileno()
+        self._pipe = pipe
+        self.total = 0
+        self.tail = b""
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import select
+
+        while not self._stop:
+            ready, _, _ = select.select([self.fd], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            self.tail = (self.tail + chunk)[-self.KEEP :]
+
+    def finish(self, grace: float = 5.0) -> None:
+        """Wait for the end of the pipe (every writer gone), at most ``grace`` seconds; then close it."""
+        self._thread.join(grace)
+        self._stop = True
+        self._thread.join()
+        self._pipe.close()
+
+    def last_line(self) -> str:
+        lines = self.tail.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+
+def _cap_notebook_output(cap: int) -> dict[str, int]:
+    """Drop what the kernel displays beyond ``cap`` bytes (the runner keeps outputs in memory).
+
+    The kernel's own cap (:mod:`.kernel_side`) prints a notice, but the student's code can undo it; this
+    one runs in the worker, which the notebook cannot reach. The runner's own results are never dropped.
+    """
+    from nbclient.client import NotebookClient
+
+    from ..runner import RESULT_MIME
+
+    seen = {"bytes": 0, "dropped": 0}
+    original = NotebookClient.output
+
+    def output(self: Any, outs: Any, msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
+        content = msg.get("content") or {}
+        data = content.get("data") or {}
+        if RESULT_MIME not in data:
+            size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+            size += sum(len(str(line)) for line in content.get("traceback", []) or [])
+            seen["bytes"] += size
+            if seen["bytes"] > cap:
+                seen["dropped"] += size
+                return None
+        return original(self, outs, msg, display_id, cell_index)
+
+    NotebookClient.output = output  # type: ignore[method-assign]
+    return seen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -383,26 +511,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {WORKER_MODULE}", description=main.__doc__)
     parser.add_argument("notebook", help="the prepared notebook")
     parser.add_argument("--cell-timeout", type=int, required=True, help="wall-clock seconds per cell")
-    parser.add_argument("--leftovers", default=None, help="where to write how many processes outlived the kernel")
+    parser.add_argument("--output-cap", type=int, default=Limits.output_bytes, help="bytes the kernel may display")
+    parser.add_argument("--report", default=None, help="where to write what the worker saw (JSON)")
+    parser.add_argument(
+        "--count-leftovers", action="store_true", help="count the processes that outlived the kernel (sandbox only)"
+    )
     args = parser.parse_args(argv)
     skip_slow_imports()
     from ..runner import NotebookRun, RunOptions
 
+    seen = _cap_notebook_output(args.output_cap)
     path = Path(args.notebook)
     options = RunOptions(cwd=path.parent, timeout=args.cell_timeout, allow_errors=True, skip_tags=())
     status = 0
+    report: dict[str, Any] = {}
     try:
         with NotebookRun(path, options):
             pass
     except Exception as exc:  # the kernel died or hung: what it exported is still in the state file
-        print(f"{type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+        report["detail"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         status = 1
-    if args.leftovers:
+    report["dropped_output"] = seen["dropped"]
+    if args.count_leftovers:
         # Inside the sandbox's PID namespace: anything still running but this worker and bwrap's init was
         # started by the notebook to outlive it. bwrap kills it when this worker exits; say so.
         mine = {os.getpid(), os.getppid(), 1}
         left = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and int(p.name) not in mine]
-        Path(args.leftovers).write_text(json.dumps(len(left)), encoding="utf-8")
+        report["leftovers"] = len(left)
+    if args.report:
+        Path(args.report).write_text(json.dumps(report), encoding="utf-8")
     return status
 
 
