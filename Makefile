@@ -7,6 +7,7 @@
 #   make start      copy the exercises into my-work/ for a student to work in (never overwrites)
 #   make grade SUBMISSIONS=<folder>   grade a class's submitted notebooks into build/grades/
 #   make bench      time the handout build against the plain way and the floor
+#   make bench-hub  measure a class on a local JupyterHub (memory per student, the heaviest lesson at once)
 #
 # Maintainers only: make lock (re-pin requirements.txt, needs network), make geodata (rebuild data/geo).
 
@@ -14,12 +15,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+CHP_VERSION := 5.3.0
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # Matplotlib and Jupyter keep caches and config in the home folder; the course keeps them in the venv.
 export MPLCONFIGDIR := $(abspath $(VENV))/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: handouts test lint lab exercises start grade bench lock geodata clean setup
+.PHONY: handouts test lint lab exercises start grade bench bench-hub lock geodata clean setup
 
 setup: $(STAMP)
 
@@ -29,6 +31,10 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# JupyterHub's proxy, for the class-server test and make bench-hub (tests/test_class_server.py), from npm.
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION); \
+	else echo "npm not found: the class-server test will be skipped (install Node.js and npm, then make setup)"; fi
 	@mkdir -p $(MPLCONFIGDIR)
 	@touch $(STAMP)
 	@echo "Environment ready in $(VENV)."
@@ -64,6 +70,10 @@ grade: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m newslens bench
+
+# A real JupyterHub on this machine: memory of a student's server, the heaviest lesson for 1, 4 and 8 students.
+bench-hub: $(STAMP)
+	$(PY) -m newslens.tools.hubbench
 
 # Maintainers: re-pin every dependency for Python 3.10 to 3.13 at once (needs uv and the network).
 lock:

@@ -158,6 +158,29 @@ def _start(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@command("links", "Print the nbgitpuller link that opens each lesson and exercise on a JupyterHub.")
+def _links(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    parser.add_argument("--branch", default="main", help="the course's branch on the hub (default: main)")
+    parser.add_argument("--repo", default=None, help="the course repository's URL (default: its git remote origin)")
+
+    def run(args: argparse.Namespace, course: CourseLayout) -> int:
+        from .hublinks import course_links, origin_url
+
+        repo = args.repo or origin_url(course.root)
+        if not repo:
+            raise UserError(
+                "no --repo given and the course has no git remote 'origin'",
+                "pass --repo https://github.com/<owner>/newslens (the repository the hub's servers clone)",
+            )
+        for link in course_links(course.course_file, args.hub, repo, args.branch):
+            print(f"# {link.kind} {link.lesson_id}: {link.title} ({link.path})")
+            print(link.url)
+        return 0
+
+    return run
+
+
 @command("grade", "Grade a folder of submitted notebooks into build/grades/ (gradebook CSV, HTML reports).")
 def _grade(parser: argparse.ArgumentParser) -> Handler:
     from .grading.cli import add_options, run_grade
