@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..layout import CourseLayout
 from .batch import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, USAGE, grade
+from .prepost import write_prepost
 from .sandbox import Limits
 
 
@@ -83,4 +84,8 @@ def run_grade(args: argparse.Namespace, course: CourseLayout) -> int:
         files = gradebook.attrs.get(kind, [])
         if files:
             print(f"{kind.capitalize()} files, not graded ({len(files)}): {', '.join(p.name for p in files)}")
+    # The pre/post assessment's forms, when graded: per student and skill pre, post and gain (prepost.html).
+    roster = Path(args.roster) if args.roster else Path(args.submissions) / "roster.csv"
+    for line in write_prepost(gradebook, out, roster, root=course.root):
+        print(line)
     return 0

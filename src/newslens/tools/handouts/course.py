@@ -119,6 +119,13 @@ def load_course(course_file: Path, sets: tuple[str, ...] = SETS) -> Course:
                     lid,
                 )
             )
+    for entry in spec.get("assessment", []):
+        # A set outside the lesson sequence (the pre/post forms, instructors/assessments/): exercises and solutions.
+        name, lid = str(entry["exercise"]), str(entry.get("id", ""))
+        title, minutes = str(entry.get("title") or name), entry.get("exercise_minutes")
+        for kind, label, execute in (("exercises", "Exercises", False), ("solutions", "Solutions", True)):
+            page = Handout(kind, name, root / kind / f"{name}.ipynb", f"{label}: {title}", minutes, execute, lid)
+            groups[kind].append(page)
     handouts = {s: groups[s] for s in SETS if s in sets}
     for group in handouts.values():
         for a, b in zip(group, group[1:], strict=False):
