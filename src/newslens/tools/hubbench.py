@@ -438,8 +438,6 @@ def course_link(hub: ClassHub, remote: str, path: str) -> str:
 
 # --- make bench-hub -------------------------------------------------------------------------------------
 
-HEAVIEST = "notebooks/02_mapping_the_places.ipynb"
-
 
 def _ready(hub: ClassHub, remote: str, names: list[str]) -> list[Student]:
     def one(name: str) -> Student:
@@ -465,8 +463,14 @@ def _run_all(students: list[Student], path: str) -> tuple[float, list[float]]:
 def main_bench(argv: list[str] | None = None) -> int:
     import tempfile
 
+    from .handouts.course import load_course
+
     parser = argparse.ArgumentParser(prog="python -m newslens.tools.hubbench", description="Measure a class hub.")
-    parser.add_argument("--lesson", default=HEAVIEST, help=f"the heaviest lesson (default: {HEAVIEST})")
+    parser.add_argument(
+        "--lesson",
+        default=None,
+        help="the lesson to run at once (default: the slowest, found by running every lesson once)",
+    )
     parser.add_argument("--students", default="1,4,8", help="how many students run it at once (default: 1,4,8)")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.students.split(",")]
@@ -478,18 +482,31 @@ def main_bench(argv: list[str] | None = None) -> int:
         try:
             students = _ready(hub, remote, [f"student{i}" for i in range(max(counts))])
             time.sleep(5)
-            idle = students[0].server_memory()
+            first = students[0]
+            idle = first.server_memory()
             print(f"cores: {os.cpu_count()}  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             print(f"idle server (JupyterLab server, no kernel): PSS {idle['pss']:.0f} MiB, RSS {idle['rss']:.0f} MiB")
-            kept = students[0].run_notebook(f"newslens/{args.lesson}", keep_kernel=True).seconds
-            after = students[0].server_memory()
-            print(
-                f"server + kernel after {args.lesson} ({kept:.1f} s): "
-                f"PSS {after['pss']:.0f} MiB, RSS {after['rss']:.0f} MiB"
-            )
-            students[0].close_kernels()
+            # Every lesson once, by one student, its kernel kept until the server's memory is read.
+            clone = hub.home(first.name) / "newslens"
+            lessons = [
+                h.source.relative_to(clone).as_posix() for h in load_course(clone / "course.toml").handouts["lessons"]
+            ]
+            timed: dict[str, float] = {}
+            for lesson in [args.lesson] if args.lesson else lessons:
+                result = first.run_notebook(f"newslens/{lesson}", keep_kernel=True)
+                after = first.server_memory()
+                first.close_kernels()
+                status = f"; ERRORS {result.errors}" if result.errors else ""
+                print(
+                    f"server + kernel after {lesson} ({result.seconds:.1f} s): "
+                    f"PSS {after['pss']:.0f} MiB, RSS {after['rss']:.0f} MiB{status}"
+                )
+                if not result.errors:
+                    timed[lesson] = result.seconds
+            heaviest = args.lesson or max(timed, key=timed.__getitem__)
+            print(f"at once: {heaviest}")
             for count in counts:
-                wall, each = _run_all(students[:count], args.lesson)
+                wall, each = _run_all(students[:count], heaviest)
                 print(
                     f"{count} student(s) at once: wall {wall:.1f} s; per student min {min(each):.1f} s, "
                     f"max {max(each):.1f} s; load average {os.getloadavg()[0]:.2f}"

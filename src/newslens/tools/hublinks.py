@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .errors import UserError
-from .handouts.course import load_course
+from .handouts.course import Handout, load_course
 
 
 @dataclass(frozen=True)
@@ -85,18 +85,25 @@ def pull_link(hub: str, repo: str, branch: str, path: str) -> str:
 
 
 def course_links(course_file: Path, hub: str, repo: str, branch: str = "main") -> list[Link]:
-    """One link per lesson and per exercise set, in the order of ``course.toml`` (each lesson, then its exercises)."""
+    """One link per lesson and per exercise set, in the order of ``course.toml``.
+
+    Each lesson is followed by its exercise set; sets that belong to no lesson (e.g. assessments) come last.
+    """
     hub_base(hub)
     repo = check_repo(repo)
     if not branch.strip() or any(c.isspace() for c in branch):
         raise UserError(f"--branch {branch!r}: not a branch name", "give the branch the course is on, e.g. main")
     course = load_course(course_file, sets=("lessons", "exercises"))
-    exercises = {h.lesson_id: h for h in course.handouts["exercises"]}
-    links = []
+    lesson_ids = {h.lesson_id for h in course.handouts["lessons"]}
+    exercises = {h.lesson_id: h for h in course.handouts["exercises"] if h.lesson_id in lesson_ids}
+    ordered: list[tuple[str, Handout]] = []
     for lesson in course.handouts["lessons"]:
-        for kind, handout in (("lesson", lesson), ("exercise", exercises.get(lesson.lesson_id))):
-            if handout is None:
-                continue
-            path = handout.source.relative_to(course.root).as_posix()
-            links.append(Link(kind, handout.lesson_id, handout.title, path, pull_link(hub, repo, branch, path)))
+        ordered.append(("lesson", lesson))
+        if lesson.lesson_id in exercises:
+            ordered.append(("exercise", exercises[lesson.lesson_id]))
+    ordered += [("exercise", h) for h in course.handouts["exercises"] if h.lesson_id not in lesson_ids]
+    links = []
+    for kind, handout in ordered:
+        path = handout.source.relative_to(course.root).as_posix()
+        links.append(Link(kind, handout.lesson_id, handout.title, path, pull_link(hub, repo, branch, path)))
     return links
