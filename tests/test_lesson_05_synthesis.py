@@ -161,7 +161,7 @@ def test_brief_cites_only_existing_claims_with_their_grades(session, evidence):
 
 def test_workflow_fills_tables_in_foreign_key_order(session):
     package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
-    # The four tables of an article; the lab's corpus (newslens.data.CORPUS_TABLES) is optional and not part of the workflow.
+    # The four tables of an article; the lab's corpus (CORPUS_TABLES) is optional, not part of the workflow.
     schemas = {r["name"]: r["schema"] for r in package["resources"] if r["name"] not in CORPUS_TABLES}
     order = session.value("workflow['table'].tolist()")
     assert sorted(order) == sorted(schemas)
