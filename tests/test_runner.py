@@ -77,3 +77,19 @@ def test_values_come_back_as_data_and_a_failing_cell_is_named(tmp_path: Path) ->
     nbformat.write(nb, path)
     with pytest.raises(NotebookFailed, match=r"fine.ipynb: cell 1 failed with ZeroDivisionError"):
         NotebookRun(path).__enter__()
+
+
+def test_a_run_never_sees_the_students_saved_work(tmp_path: Path) -> None:
+    """A handout built on a student's laptop must not publish the grades they saved in my-work/."""
+    from newslens import my_grades
+
+    notebook = tmp_path / "peek.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os")]), notebook)
+    with NotebookRun(notebook, RunOptions(keep_kernel=True)) as run:
+        folder = Path(run.value("str(__import__('newslens.my_grades', fromlist=['work_dir']).work_dir())"))
+        assert folder != my_grades.work_dir()
+        assert run.value(f"sorted(os.listdir({str(folder)!r}))") == []
+    assert not folder.exists(), "the run's private work folder outlived the run"
+    told = tmp_path / "told"
+    with NotebookRun(notebook, RunOptions(keep_kernel=True, env={"NEWSLENS_WORK_DIR": str(told)})) as run:
+        assert run.value("os.environ['NEWSLENS_WORK_DIR']") == str(told)

@@ -260,7 +260,12 @@ class NotebookRun:
             record_timing=False,
             resources={"metadata": {"path": str(cwd)}},
         )
-        self._stack.enter_context(self._client.setup_kernel(env=kernel_env(self.root, self.options.env)))
+        extra = dict(self.options.env)
+        if "NEWSLENS_WORK_DIR" not in extra:
+            # A student's saved work (my-work/, see newslens.my_grades) never leaks into a handout, a test or a
+            # grade: unless told otherwise, a run gets an empty work folder of its own.
+            extra["NEWSLENS_WORK_DIR"] = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="newslens-work-"))
+        self._stack.enter_context(self._client.setup_kernel(env=kernel_env(self.root, extra)))
         self._alive = True
 
     def _execute(self) -> None:
