@@ -211,11 +211,13 @@ def test_helm_values_validate_against_the_z2jh_chart_schema() -> None:
     schema = yaml.load((Z2JH / "values.schema.yaml").read_text(encoding="utf-8"), Loader=loader)
     defaults = yaml.load((Z2JH / "values.yaml").read_text(encoding="utf-8"), Loader=loader)
     ours = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text(encoding="utf-8"))
-    jsonschema.validate(_merge(copy.deepcopy(defaults), ours), schema)
+    validator = jsonschema.Draft7Validator(schema)  # the schema's $schema
+    validator.validate(_merge(copy.deepcopy(defaults), ours))
     with pytest.raises(jsonschema.ValidationError):  # the schema does catch a misspelt key
-        jsonschema.validate(_merge(copy.deepcopy(defaults), {"singleuser": {"memmory": {"limit": "1G"}}}), schema)
+        validator.validate(_merge(copy.deepcopy(defaults), {"singleuser": {"memmory": {"limit": "1G"}}}))
     hook = ours["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
-    assert hook[0] == "gitpuller" and hook[3] == "newslens", hook
+    assert hook[0] == "gitpuller" and hook[3] == "/home/jovyan/newslens", hook
+    assert ours["hub"]["config"]["KubeSpawner"]["working_dir"] == "/home/jovyan"  # where the links point
     assert "4.4.0" in (Z2JH / "README.md").read_text(encoding="utf-8")
 
 

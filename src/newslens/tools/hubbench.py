@@ -59,11 +59,13 @@ def bare_remote(folder: Path, source: Path | None = None) -> str:
     source = source or paths.REPO_ROOT
     target = folder / "newslens"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(target)], check=True)
-    branch = subprocess.run(
-        ["git", "-C", str(source), "rev-parse", "--abbrev-ref", "HEAD"], capture_output=True, text=True, check=True
+    # The links and the tests use branch main: point it at the source's HEAD, whatever branch (or detached
+    # commit, as on a CI machine) that is.
+    head = subprocess.run(
+        ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    if branch != "main":  # the links and the test use main
-        subprocess.run(["git", "-C", str(target), "branch", "-m", branch, "main"], check=True)
+    subprocess.run(["git", "-C", str(target), "update-ref", "refs/heads/main", head], check=True)
+    subprocess.run(["git", "-C", str(target), "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
     return target.as_uri()
 
 
