@@ -56,6 +56,36 @@ def test_loaders_are_fact_only_by_default_and_give_everything_when_asked():
     assert "corroboration" in claims and "contradiction_urls" in claims, "the evidence stays in the fact-only view"
 
 
+#: On a practice case, what the course's research found is also withheld: the reports that support or
+#: contradict each claim and the notes on places and events, which name the planted departures (practice_a's
+#: events notes say the landing date is the NIS statement's; its contradiction cells say "not at Nampo").
+RESEARCH_FINDINGS = {
+    "places": ["notes"],
+    "events": ["notes"],
+    "claims": ["corroboration", "corroboration_urls", "contradiction", "contradiction_urls"],
+}
+PRACTICE_CASES = sorted(p.parent for p in (paths.REPO_ROOT / "cases").glob("*/datapackage.json"))
+
+
+@pytest.mark.parametrize("case", PRACTICE_CASES, ids=[p.name for p in PRACTICE_CASES])
+def test_a_practice_case_withholds_the_research_findings_too(case: Path):
+    for name in TABLES:
+        every = [f["name"] for f in schema_fields(name, case)]
+        withheld = set(EXPECTED[name]) | set(RESEARCH_FINDINGS.get(name, []))
+        facts = load_table(name, case)
+        assert list(facts.columns) == [c for c in every if c not in withheld], (case.name, name)
+        assert list(load_table(name, case, judgements=True).columns) == every
+    # The wrong place of practice_a and the wrong signing place of practice_b are not in any fact-only cell.
+    text = " ".join(load_table(name, case).astype(str).to_csv() for name in TABLES)
+    assert "not at Nampo" not in text and "Moscow, not Pyongyang" not in text
+
+
+def test_the_course_case_keeps_its_research_findings_in_view():
+    # Lesson 4 and exercise 05 teach from the course's own lateral reading.
+    for name, columns in RESEARCH_FINDINGS.items():
+        assert set(columns) <= set(load_table(name).columns), name
+
+
 def test_a_case_folder_cannot_forget_a_mark(data_copy: Path):
     # A case's own datapackage.json without the marks: the course's schema still withholds the same columns.
     descriptor = data_copy / "datapackage.json"

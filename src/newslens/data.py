@@ -63,6 +63,12 @@ CORPUS_TABLES: tuple[str, ...] = ("site_profiles", "search_results")
 #: distortion tag, the course's coding of attribution and hedges). The loaders withhold those columns unless
 #: asked (``judgements=True``), so that an exercise's judgement question cannot be answered by reading a column.
 JUDGEMENT = "newslens:judgement"
+#: The field property that marks the course's research findings: what other reports say of a claim
+#: (corroboration, contradiction) and the course's notes on a place or an event. The course's own data shows
+#: them (lesson 4 teaches from them); on a practice case (top-level ``"newslens:practice": true``) finding them
+#: is the student's task, so the fact-only view withholds them there too.
+RESEARCH = "newslens:research"
+PRACTICE = "newslens:practice"
 
 _MAX_PROBLEMS_SHOWN = 10
 
@@ -426,14 +432,18 @@ def judgement_columns(name: str, data_dir: Path | str | None = None) -> list[str
 
     They are the fields marked ``"newslens:judgement": true`` in the table's schema. A case folder's columns
     of the same name count too when the course's own schema (``data/datapackage.json``) marks them: that
-    schema is the one list, so a case's copy of it cannot forget a mark.
+    schema is the one list, so a case's copy of it cannot forget a mark. On a practice case the research
+    findings (fields marked ``"newslens:research": true``) are withheld too: see :data:`RESEARCH`.
     """
     folder = Path(data_dir) if data_dir else None
     fields = schema_fields(name, folder)
-    marked = {f["name"] for f in fields if f.get(JUDGEMENT) is True}
+    marks = (
+        (JUDGEMENT, RESEARCH) if _read_datapackage(_datapackage_path(folder)).get(PRACTICE) is True else (JUDGEMENT,)
+    )
+    marked = {f["name"] for f in fields if any(f.get(m) is True for m in marks)}
     course_tables = {r["name"] for r in _read_datapackage(paths.DATAPACKAGE.resolve())["resources"]}
     if folder is not None and name in course_tables:
-        marked |= {f["name"] for f in schema_fields(name, None) if f.get(JUDGEMENT) is True}
+        marked |= {f["name"] for f in schema_fields(name, None) if any(f.get(m) is True for m in marks)}
     return [f["name"] for f in fields if f["name"] in marked]
 
 
