@@ -6,8 +6,10 @@ each check per lesson; the bodies that are the same in every lesson live here on
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -50,11 +52,25 @@ def run_lesson(notebook: Path, timeout: int = 120, root: Path | None = None) -> 
     the lesson must reach its data through the package), and yield the run with its kernel still alive.
     ``root`` is the course the notebook belongs to (default: this repository).
 
+    Every figure the lesson displays is checked for contrast as it is shown (:func:`figure_contrast_failures`).
+
     Meant for a module-scoped fixture: ``yield from run_lesson(NOTEBOOK)``.
     """
-    options = RunOptions(root=root, timeout=timeout, keep_kernel=True)
-    with temporary_cwd() as cwd, NotebookRun(notebook, replace(options, cwd=Path(cwd))) as run:
-        yield run
+    with temporary_cwd() as cwd, figure_watch() as env:
+        options = RunOptions(root=root, timeout=timeout, keep_kernel=True, env=env)
+        with NotebookRun(notebook, replace(options, cwd=Path(cwd))) as run:
+            yield run
+
+
+@contextlib.contextmanager
+def figure_watch() -> Iterator[dict[str, str]]:
+    """The kernel environment (``IPYTHONDIR``) under which every figure a notebook displays is checked for contrast
+    as it is shown (:func:`figure_contrast_failures`); for fixtures that start their own :class:`NotebookRun`."""
+    with tempfile.TemporaryDirectory(prefix="newslens-ipython-") as ipython_dir:
+        startup = Path(ipython_dir) / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        (startup / "00-newslens-figure-watch.py").write_text(_FIGURE_WATCH)
+        yield {"IPYTHONDIR": ipython_dir}
 
 
 def assert_ran_without_errors(session: NotebookRun) -> None:
@@ -170,3 +186,72 @@ def assert_lesson_structure(notebook: Path) -> None:
         next_link=lesson.next.source.name if lesson.next else None,
     )
     assert_no_stored_outputs_nor_bench_cells(notebook)
+
+
+#: An IPython startup file for the lesson kernels: every figure the lesson displays through IPython (pyplot's show,
+#: a figure as a cell's value, display(fig)) is walked by newslens.contrast as it is displayed, in the state it is
+#: shown in, and the failing pairs are kept for :func:`figure_contrast_failures`. No cell runs twice.
+_FIGURE_WATCH = r"""
+import sys, time, types
+from IPython.core import pylabtools
+
+_state = types.ModuleType("__newslens_figures__")
+_state.shown, _state.failures, _state.seconds = 0, [], 0.0
+sys.modules["__newslens_figures__"] = _state
+_print_figure = pylabtools.print_figure
+
+
+def _watched_print_figure(fig, *args, **kwargs):
+    from newslens.contrast import contrast_failures
+
+    start = time.perf_counter()
+    _state.shown += 1
+    cell = get_ipython().execution_count
+    _state.failures += [dict(pair, cell=cell) for pair in contrast_failures(fig)]
+    _state.seconds += time.perf_counter() - start  # what the check costs the run
+    return _print_figure(fig, *args, **kwargs)
+
+
+pylabtools.print_figure = _watched_print_figure
+"""
+
+
+_REDRAW = r"""
+import matplotlib.pyplot as _nl_plt
+from newslens.contrast import contrast_failures as _nl_failures
+
+_nl_show, _nl_plt.show = _nl_plt.show, lambda *args, **kwargs: None
+_nl_plt.close("all")
+try:
+    exec(compile(_nl_source, "figure cell", "exec"), globals())
+finally:
+    _nl_plt.show = _nl_show
+_nl_result = [dict(p, cell=_nl_cell) for n in _nl_plt.get_fignums() for p in _nl_failures(_nl_plt.figure(n))]
+_nl_plt.close("all")
+"""
+
+
+def figure_contrast_failures(session: NotebookRun) -> list[str]:
+    """The figures the lesson displayed, checked with :mod:`newslens.contrast`: text at 4.5:1 (3:1 if large),
+    markers, lines and outlines at 3:1 against what lies beneath them. Returns one line per failing pair (empty
+    when all pass).
+
+    In a kernel started by :func:`run_lesson` each figure was checked as it was shown. A session started
+    otherwise is checked by running each cell that calls ``plt.show()`` again with show turned off (slower).
+    Figures rendered straight to PNG for a widget (savefig) are not seen.
+    """
+    watched = session.value("'__newslens_figures__' in __import__('sys').modules")
+    if watched:
+        assert session.value("__import__('sys').modules['__newslens_figures__'].shown"), "no figure was shown"
+        pairs = session.value("__import__('sys').modules['__newslens_figures__'].failures")
+    else:
+        pairs = []
+        for index, cell in enumerate(session.nb.cells):
+            if cell.cell_type == "code" and "plt.show()" in cell.source:
+                session.run(f"_nl_source, _nl_cell = {cell.source!r}, {index}\n{_REDRAW}")
+                pairs += session.value("_nl_result")
+    return [
+        f"cell {p['cell']}, {p['figure']}: {p['kind']} {p['what']!r} {p['foreground']} on {p['background']} "
+        f"is {p['ratio']}:1 (needs {p['minimum']})"
+        for p in pairs
+    ]

@@ -225,3 +225,8 @@ def test_key_tables_are_json_serialisable(session):
     # the build and the exercises read these names; they must exist and hold data
     for expr in KEY_TABLES.values():
         assert json.loads(session.value(expr))
+
+
+def test_figures_meet_contrast(session):
+    """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
+    assert checks.figure_contrast_failures(session) == []

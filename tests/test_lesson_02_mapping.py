@@ -310,3 +310,8 @@ def test_the_lesson_gives_the_us_board_s_one_name_policy_not_a_dual_label():
     assert "kelsocartography" not in text  # it was cited for a dual label that the US Board does not use
     assert 'conventional name here is **"Sea of Japan"**' in text and "Dong-hae" in text
     assert "petitions.trumpwhitehouse.archives.gov" in text
+
+
+def test_figures_meet_contrast(session):
+    """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
+    assert checks.figure_contrast_failures(session) == []

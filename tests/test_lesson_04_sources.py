@@ -37,9 +37,10 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def session(work_dir: Path):
-    options = RunOptions(timeout=120, keep_kernel=True, env={"NEWSLENS_WORK_DIR": str(work_dir)})
-    with temporary_cwd() as cwd, NotebookRun(NOTEBOOK, replace(options, cwd=Path(cwd))) as run:
-        yield run
+    with checks.figure_watch() as watch:  # each figure's contrast is checked as it is shown
+        options = RunOptions(timeout=120, keep_kernel=True, env={**watch, "NEWSLENS_WORK_DIR": str(work_dir)})
+        with temporary_cwd() as cwd, NotebookRun(NOTEBOOK, replace(options, cwd=Path(cwd))) as run:
+            yield run
 
 
 @contextmanager

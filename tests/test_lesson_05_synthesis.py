@@ -201,3 +201,8 @@ def test_notebook_has_its_sections_and_no_stored_outputs():
 
 def test_every_figure_has_alt_text(session):
     checks.assert_figures_have_alt_text(session)
+
+
+def test_figures_meet_contrast(session):
+    """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
+    assert checks.figure_contrast_failures(session) == []

@@ -11,6 +11,7 @@ from typing import Any
 import matplotlib as mpl
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 
 #: Okabe-Ito colours by name.
 OKABE_ITO: dict[str, str] = {
@@ -30,10 +31,76 @@ PALETTE: list[str] = [
     for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black", "yellow")
 ]
 
-#: Fill colours for basemaps: land, water, highlighted land.
+#: Fill colours for basemaps: land and water, and the grey of borders and coastlines. Land and water differ
+#: little (1.1:1): the coastline, at 3.4:1 against land and 3.2:1 against water, is what separates them.
 LAND = "#EEEEEE"
 WATER = "#DCEBF5"
-BORDER = "#8C8C8C"
+BORDER = "#808080"
+#: Text set on land or water (country and region names), and the outline of an unselected shape that may lie on
+#: a tinted area: 6.0:1 on LAND, 5.8:1 on WATER, 4.3:1 on land tinted with translucent orange.
+DARK_GREY = "#595959"
+MAP_LABEL = DARK_GREY
+#: Okabe-Ito orange darkened (HLS lightness 0.30, same hue): the outline of a translucent orange shape, such as an
+#: uncertainty circle, at 4.1:1 against LAND and 3.9:1 against WATER (plain orange is 1.9:1).
+DARK_ORANGE = "#996A00"
+#: Okabe-Ito bluish green darkened the same way (lightness 0.27): the outline of a translucent green region,
+#: 3.8:1 against LAND and 3.6:1 against WATER (plain bluish green is 2.9:1 and 2.8:1).
+DARK_GREEN = "#008A64"
+#: Colours for lines drawn over maps (routes), in order: each at least 3:1 against LAND, WATER and white, and
+#: the first three also against an orange-tinted uncertainty circle (vermillion is 2.6:1 there).
+LINE_PALETTE: list[str] = [OKABE_ITO["blue"], OKABE_ITO["black"], DARK_ORANGE, OKABE_ITO["vermillion"]]
+
+#: WCAG 2.2 minimum contrast ratios: text (1.4.3), large text (>= 18 pt, or >= 14 pt bold), graphical objects
+#: such as markers, lines and outlines (1.4.11).
+TEXT_CONTRAST = 4.5
+LARGE_TEXT_CONTRAST = 3.0
+GRAPHICS_CONTRAST = 3.0
+
+#: The fixed colour pairs the figures use: (what, foreground, background, minimum ratio).
+#: tests/test_figure_contrast.py checks each.
+CONTRAST_PAIRS: list[tuple[str, str, str, float]] = [
+    ("map label on land", MAP_LABEL, LAND, TEXT_CONTRAST),
+    ("map label on water", MAP_LABEL, WATER, TEXT_CONTRAST),
+    ("coastline and border on land", BORDER, LAND, GRAPHICS_CONTRAST),
+    ("coastline on water", BORDER, WATER, GRAPHICS_CONTRAST),
+    ("uncertainty circle outline on land", DARK_ORANGE, LAND, GRAPHICS_CONTRAST),
+    ("uncertainty circle outline on water", DARK_ORANGE, WATER, GRAPHICS_CONTRAST),
+    ("exact-place dot (blue) on land", OKABE_ITO["blue"], LAND, GRAPHICS_CONTRAST),
+    ("exact-place dot (blue) on water", OKABE_ITO["blue"], WATER, GRAPHICS_CONTRAST),
+    ("hatched area (vermillion) on land", OKABE_ITO["vermillion"], LAND, GRAPHICS_CONTRAST),
+    ("black text on a grey relay box", "#000000", BORDER, TEXT_CONTRAST),
+    ("region outline (dark green) on land", DARK_GREEN, LAND, GRAPHICS_CONTRAST),
+    ("region outline (dark green) on water", DARK_GREEN, WATER, GRAPHICS_CONTRAST),
+    ("relay arrow (dark orange) on white", DARK_ORANGE, "#FFFFFF", GRAPHICS_CONTRAST),
+    ("report tick (black) on a selected (blue) bar", "#000000", OKABE_ITO["blue"], GRAPHICS_CONTRAST),
+    ("report tick (black) on an unselected (grey) bar", "#000000", BORDER, GRAPHICS_CONTRAST),
+    ("unselected event (grey) on white", BORDER, "#FFFFFF", GRAPHICS_CONTRAST),
+    *[(f"route line {c} on land", c, LAND, GRAPHICS_CONTRAST) for c in LINE_PALETTE],
+    *[(f"route line {c} on water", c, WATER, GRAPHICS_CONTRAST) for c in LINE_PALETTE],
+]
+
+
+def relative_luminance(colour: Any) -> float:
+    """WCAG relative luminance of a matplotlib colour (alpha ignored): 0 for black, 1 for white."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(first: Any, second: Any) -> float:
+    """WCAG contrast ratio of two opaque colours, from 1 (none) to 21 (black on white)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def translucent(colour: Any, alpha: float) -> tuple[float, float, float, float]:
+    """``colour`` with opacity ``alpha``, for a facecolor: unlike a patch's ``alpha=``, it leaves the outline opaque."""
+    return (*to_rgb(colour), alpha)
+
+
+def ink_on(background: Any, dark: str = "#000000", light: str = "#FFFFFF") -> str:
+    """The one of ``dark`` and ``light`` that contrasts more with ``background``: the colour for text or a
+    symbol drawn on a filled cell (white on blue, black on vermillion, pink or orange)."""
+    return dark if contrast_ratio(dark, background) >= contrast_ratio(light, background) else light
 
 
 def _draw_when_shown(canvas: FigureCanvasAgg, *args: Any, **kwargs: Any) -> None:
