@@ -81,7 +81,7 @@ class _Scene:
         if key not in self.paths:
             transform = collection.get_transform()
             shown = [transform.transform_path(path) for path in collection.get_paths()]
-            self.paths[key] = [(path, path.get_extents()) for path in shown]
+            self.paths[key] = [(path, tuple(path.get_extents().extents)) for path in shown]
         return self.paths[key]
 
     def fill_at(self, artist: Artist, point: tuple[float, float]) -> Any:
@@ -89,7 +89,13 @@ class _Scene:
         if isinstance(artist, Patch):
             if not artist.get_fill() or to_rgba(artist.get_facecolor())[3] == 0:
                 return None
-            return artist.get_facecolor() if artist.contains_point(point) else None
+            key = id(artist)
+            if key not in self.paths:  # the patch's outline in display coordinates, once
+                shown = artist.get_transform().transform_path(artist.get_path())
+                self.paths[key] = [(shown, tuple(shown.get_extents().extents))]
+            (path, box), x, y = self.paths[key][0], point[0], point[1]
+            inside = box[0] <= x <= box[2] and box[1] <= y <= box[3] and path.contains_point(point)
+            return artist.get_facecolor() if inside else None
         if isinstance(artist, AxesImage):
             return _image_colour(artist, point)
         if isinstance(artist, LineCollection):  # a thick segment (an outline drawn under another line) paints too
@@ -102,7 +108,7 @@ class _Scene:
             hits = [
                 index
                 for index, (path, box) in enumerate(self.display_paths(artist))
-                if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1 and path.contains_point(point)
+                if box[0] <= x <= box[2] and box[1] <= y <= box[3] and path.contains_point(point)
             ]
             if hits:  # the last path is drawn on top
                 return faces[hits[-1] % len(faces)]
@@ -117,7 +123,7 @@ class _Scene:
         for index, (path, box) in enumerate(self.display_paths(lines)):
             colour = colours[index % len(colours)]
             half = widths[index % len(widths)] * self.fig.dpi / 72 / 2
-            if colour[3] == 0 or not (box.x0 - half <= x <= box.x1 + half and box.y0 - half <= y <= box.y1 + half):
+            if colour[3] == 0 or not (box[0] - half <= x <= box[2] + half and box[1] - half <= y <= box[3] + half):
                 continue
             ends = path.vertices
             for a, b in zip(ends[:-1], ends[1:], strict=True):  # butt caps: a segment paints only along its length
@@ -135,7 +141,7 @@ class _Scene:
         for ax in self.axes:
             if own is not None and ax is not own and ax.get_zorder() > own.get_zorder() and ax not in own.child_axes:
                 continue
-            if not ax.patch.contains_point(point):
+            if not ax.bbox.contains(*point):
                 continue
             colour = _over(ax.patch.get_facecolor(), colour)
             if own is not None and ax is not own and ax in own.child_axes:
