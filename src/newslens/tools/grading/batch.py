@@ -110,8 +110,11 @@ def grade_submission(
     hidden: Sequence[Path] = (),
     build_dir: Path | None = None,
     root: Path | None = None,
+    student_versions: dict[str, nbformat.NotebookNode | None] | None = None,
 ) -> list[GradebookRow]:
     """Gradebook rows (one per question) for one submission; never raises for a bad submission.
+
+    ``student_versions``: the student copy of each set, read once per batch (read here when not given).
 
     The notebook runs in a sandbox (:func:`.sandbox.run_student`); its exported answers are scored by
     the trusted evaluator (:func:`.otter_adapter.run_evaluator`). ``tests`` are the unpacked tests by
@@ -127,7 +130,10 @@ def grade_submission(
     flags = list(sub.flags)
     run: dict[str, Any] = {"status": "skipped"}
     if sub.notebook is not None:
-        student_version = _student_version(source, course)
+        if student_versions is not None and sub.assignment in student_versions:
+            student_version = student_versions[sub.assignment]
+        else:
+            student_version = _student_version(source, course)
         if student_version is not None:
             flags += structure_flags(sub.notebook, student_version)
         kernelspec = sub.notebook.metadata.get("kernelspec", {}).get("name")
@@ -221,6 +227,10 @@ def grade(
             for name in sorted({s.assignment for s in subs if s.assignment})
         }
 
+        # The student copies the structure checks compare with, read once: a `make exercises` during the
+        # batch changes no submission's flags.
+        versions = {name: _student_version(sources[name], course) for name in tests}
+
         def one(sub: Submission) -> list[GradebookRow]:
             return grade_submission(
                 sub,
@@ -231,6 +241,7 @@ def grade(
                 evaluator=evaluator,
                 hidden=hidden,
                 root=course.root,
+                student_versions=versions,
             )
 
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:

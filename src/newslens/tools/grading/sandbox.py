@@ -121,9 +121,17 @@ def bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+_PROBED: set[str] = set()
+
+
 def require_sandbox() -> str:
-    """The bwrap executable, after checking that it can start a sandbox here; else a UserError."""
+    """The bwrap executable, after checking that it can start a sandbox here; else a UserError.
+
+    The check (a sandbox that runs ``true``) is made once per process and executable, not per submission.
+    """
     exe = bwrap()
+    if exe is not None and exe in _PROBED:
+        return exe
     if exe is None:
         raise UserError(
             "bubblewrap (bwrap) is not installed: the grader runs every submission in a bubblewrap sandbox",
@@ -142,6 +150,7 @@ def require_sandbox() -> str:
             "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), "
             "or pass --no-sandbox to grade without one at your own risk",
         )
+    _PROBED.add(exe)
     return exe
 
 
