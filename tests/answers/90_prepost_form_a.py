@@ -63,7 +63,9 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
             "distance in degrees",
         ),
         ("off_by_km = off_by_km * 1000", "That is metres"),
-        ("off_by_km = 503.2", "geodesic distance from nampo to hamhung"),
+        ("off_by_km = 503.2", "not the nearest one"),
+        ("off_by_km = 100.0", "is not the geodesic distance"),
+        ("off_by_km = 0.0", "Zero"),
         ("off_by_km = str(off_by_km)", "should be a number of kilometres"),
     ],
     "q6_timeline": [

@@ -59,7 +59,8 @@ ANSWERS: dict[str, list[tuple[str, str | None]]] = {
             "distance in degrees",
         ),
         ("off_by_km = off_by_km * 1000", "That is metres"),
-        ("off_by_km = 1000.0", "geodesic distance from pyongyang to moscow"),
+        ("off_by_km = 1000.0", "is not the geodesic distance"),
+        ("off_by_km = 0.0", "Zero"),
         ("off_by_km = str(off_by_km)", "should be a number of kilometres"),
     ],
     "q6_timeline": [
