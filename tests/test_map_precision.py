@@ -41,15 +41,27 @@ from newslens import paths
 from newslens.tools import exercises
 from newslens.tools.runner import NotebookRun, RunOptions
 
-#: The notebooks that draw maps of the places, with the expression (in their kernel) of one map CRS, for the
-#: planted bare dot.
+#: The course's Sondok launch area (geo_precision 2): where the test plants a bare dot in a lesson's map.
+SONDOK = ("sondok_launch_area", 127.47, 39.75)
+#: The notebooks that draw maps of the places: the notebook, the expression (in its kernel) of one map CRS, the
+#: case whose places it maps (None: the course's own), and the vague place where the planted bare dot goes.
 MAP_NOTEBOOKS = {
-    "02_mapping_the_places": (paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb", "KOREA_CRS"),
-    "03_charting_the_timeline": (paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb", "'EPSG:4326'"),
-    "05_putting_it_together": (paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb", "MAP_CRS"),
+    "02_mapping_the_places": (paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb", "KOREA_CRS", None, SONDOK),
+    "03_charting_the_timeline": (paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb", "'EPSG:4326'", None, SONDOK),
+    "05_putting_it_together": (paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb", "MAP_CRS", None, SONDOK),
+    # The pre/post form A's map: Chongjin and Hamhung, the NIS's departure areas, are known to within 20 km.
+    "90_prepost_form_a": (
+        paths.SOLUTIONS_DIR / "90_prepost_form_a.ipynb",
+        "'EPSG:4326'",
+        "cases/practice_a",
+        ("chongjin", 129.7758, 41.7956),
+    ),
 }
 #: Map-drawing notebooks this test does not run, and why.
-NOT_RUN: dict[str, str] = {}
+NOT_RUN: dict[str, str] = {
+    "91_prepost_form_b.ipynb": "its map shows Pyongyang and Moscow, both geo_precision 1; practice_b's only vague "
+    "places are countries, whose points are their capitals', so the check would have nothing to catch",
+}
 
 _RECORDER = """\
 def _map_precision_recorder():
@@ -184,10 +196,11 @@ def _map_crs_candidates():
     return found
 
 
-def _map_precision_report():
+def _map_precision_report(case=None):
     import sys as _sys
     from newslens.data import load_places as _load_places
-    return bare_marks(_sys.modules["__map_precision__"].figures, _load_places(), _map_crs_candidates())
+    places = _load_places(data_dir=case)
+    return bare_marks(_sys.modules["__map_precision__"].figures, places, _map_crs_candidates())
 """
 )
 
@@ -202,18 +215,19 @@ def _copy_with_recorder(notebook: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="module", params=sorted(MAP_NOTEBOOKS))
 def map_run(request, tmp_path_factory):
-    notebook, map_crs = MAP_NOTEBOOKS[request.param]
+    notebook, map_crs, case, planted = MAP_NOTEBOOKS[request.param]
     folder = tmp_path_factory.mktemp(request.param)
     copy = _copy_with_recorder(notebook, folder)
     with NotebookRun(copy, RunOptions(cwd=folder, timeout=180, keep_kernel=True)) as run:
         run.run(_IN_KERNEL)
-        yield request.param, map_crs, run
+        case_path = None if case is None else str(paths.REPO_ROOT / case)
+        yield request.param, map_crs, case_path, planted, run
 
 
 @pytest.mark.slow
 def test_no_map_draws_a_vague_place_as_a_bare_marker(map_run):
-    name, _, run = map_run
-    report = run.value("_map_precision_report()")
+    name, _, case, _, run = map_run
+    report = run.value(f"_map_precision_report({case!r})")
     assert report["precise_hits"] > 0, f"{name}: no marker matched any place: is the map's CRS among its globals?"
     assert report["bare"] == [], (
         f"{name} draws places with geo_precision > 1 as bare markers (place, figure): {report['bare']}. Draw them "
@@ -224,21 +238,21 @@ def test_no_map_draws_a_vague_place_as_a_bare_marker(map_run):
 
 @pytest.mark.slow
 def test_a_planted_bare_dot_fails_in_the_notebooks_own_crs(map_run):
-    name, map_crs, run = map_run
+    name, map_crs, case, (place_id, lon, lat), run = map_run
     run.run(
         "import matplotlib.pyplot as _plt\n"
         "from pyproj import Transformer as _Transformer\n"
         "_planted, _planted_ax = _plt.subplots()\n"
-        f"_x, _y = _Transformer.from_crs('EPSG:4326', {map_crs}, always_xy=True).transform(127.47, 39.75)\n"
+        f"_x, _y = _Transformer.from_crs('EPSG:4326', {map_crs}, always_xy=True).transform({lon}, {lat})\n"
         "_planted_ax.plot(_x, _y, 'o')\n"
         "_planted_ax.set_title('planted')\n"
         "_plt.close(_planted)\n"
     )
     try:
-        report = run.value("_map_precision_report()")
+        report = run.value(f"_map_precision_report({case!r})")
     finally:
         run.run("__import__('sys').modules['__map_precision__'].figures.remove(_planted)")
-    assert ["sondok_launch_area", "planted"] in report["bare"], f"{name}: the planted bare dot was not caught"
+    assert [place_id, "planted"] in report["bare"], f"{name}: the planted bare dot was not caught"
 
 
 # Unit tests on small figures, in this process: the checker fails on a bare dot and passes an honest drawing.
@@ -310,8 +324,8 @@ def test_every_map_drawing_lesson_and_solution_is_checked_or_listed():
         draws = any(k in code for k in ("plt.subplots", "plt.figure", ".plot(", ".scatter("))
         if uses_map and draws:
             drawing.append(notebook)
-    checked = {p.resolve() for p, _ in MAP_NOTEBOOKS.values()}
-    unlisted = [p.name for p in drawing if p.resolve() not in checked and p.name not in NOT_RUN]
+    checked = {p.name for p, *_ in MAP_NOTEBOOKS.values()}  # a set's source, or the solution the test runs
+    unlisted = [p.name for p in drawing if p.name not in checked and p.name not in NOT_RUN]
     assert unlisted == [], (
         f"these notebooks draw maps of the places but the precision test does not run them: {unlisted}"
     )
