@@ -6,7 +6,6 @@ the answer key of each case is its data (the `distortion` tags), checked here on
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from pathlib import Path
@@ -31,15 +30,6 @@ from newslens.data import (
     load_corpus,
     load_search_results,
 )
-
-
-def load_full(case: Path | None) -> dict[str, pd.DataFrame]:
-    """Every table of ``case`` with every column, the course's judgements included (the loaders withhold them by
-    default once they take a ``judgements`` option)."""
-    if "judgements" in inspect.signature(load_all).parameters:
-        return load_all(case, judgements=True)
-    return load_all(case)
-
 
 CASES_DIR = paths.REPO_ROOT / "cases"
 CASE_FOLDERS = sorted(p for p in CASES_DIR.glob("*") if p.is_dir()) if CASES_DIR.is_dir() else []
@@ -110,7 +100,7 @@ def test_case_schema_equals_the_course_schema_field_by_field(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_case_loads_with_the_course_loaders_and_validates_with_frictionless(case):
-    tables = load_full(case)
+    tables = load_all(case, judgements=True)
     corpus = load_corpus(case)
     assert all(len(frame) for frame in [*tables.values(), *corpus.values()])
     frictionless = pytest.importorskip("frictionless")
@@ -121,7 +111,7 @@ def test_case_loads_with_the_course_loaders_and_validates_with_frictionless(case
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_case_quotes_are_verbatim_spans_of_its_article(case):
-    tables = load_full(case)
+    tables = load_all(case, judgements=True)
     article = load_article(data_dir=case)
     missing = []
     for table, column in VERBATIM_COLUMNS:
@@ -144,7 +134,7 @@ def test_case_article_opens_with_the_practice_notice(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_case_plants_five_to_seven_tagged_departures(case):
-    claims = load_full(case)["claims"]
+    claims = load_all(case, judgements=True)["claims"]
     tagged = claims.loc[claims["distortion"].notna(), "claim_id"].tolist()
     assert 5 <= len(tagged) <= 7, f"cases/{case.name}: {len(tagged)} claims carry a distortion tag: {tagged}"
 

@@ -12,7 +12,6 @@ Expected values come from the four tables of each case, never from newslens.lab:
 from __future__ import annotations
 
 import html
-import inspect
 import sqlite3
 import unicodedata
 from pathlib import Path
@@ -23,15 +22,6 @@ from test_data_integrity import CONFIRMED_CLAIM_ORIGINS
 
 from newslens import lab, paths
 from newslens.data import load_all, load_corpus
-
-
-def load_full(case: Path | None) -> dict[str, pd.DataFrame]:
-    """Every table of ``case`` with every column, the course's judgements included (the loaders withhold them by
-    default once they take a ``judgements`` option)."""
-    if "judgements" in inspect.signature(load_all).parameters:
-        return load_all(case, judgements=True)
-    return load_all(case)
-
 
 CASES_DIR = paths.REPO_ROOT / "cases"
 # The course's case (None) and every case folder that has its corpus.
@@ -60,13 +50,13 @@ def test_searches_answer_offline(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_every_claim_the_corpus_bears_on_exists(case):
-    claims = set(load_full(case)["claims"]["claim_id"])
+    claims = set(load_all(case, judgements=True)["claims"]["claim_id"])
     assert set(_claims_with_results(case)) <= claims
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_earliest_report_found_through_the_lab_is_the_events_report_date(case):
-    tables = load_full(case)
+    tables = load_all(case, judgements=True)
     claims = tables["claims"].set_index("claim_id")
     report_dates = tables["events"].set_index("event_id")["report_date"]
     checked, wrong = 0, []
@@ -96,7 +86,7 @@ def _expected_origins(claim_id: str, credibility: int, case: Path | None) -> tup
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_independent_origins_found_through_the_lab_match_the_grades(case):
-    claims = load_full(case)["claims"].set_index("claim_id")
+    claims = load_all(case, judgements=True)["claims"].set_index("claim_id")
     wrong = []
     for claim_id in _claims_with_results(case):
         origins = lab.independent_origins(claim_id, case=case)
