@@ -73,6 +73,28 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
 
 
+def built_handouts() -> Path:
+    """build/handouts/ brought up to date (a no-op when `make handouts` has just run: the build caches by content).
+
+    Every browser test module that reads the real handouts calls this; a lock file makes a second caller (another
+    pytest-xdist worker) wait for the first build and then find it up to date, instead of building the same pages
+    at the same time.
+    """
+    import fcntl
+
+    from newslens.tools.handouts.build import build_handouts
+
+    paths.BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with open(paths.BUILD_DIR / ".handouts.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            report = build_handouts(paths.REPO_ROOT / "course.toml", jobs=2, log=lambda _: None)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    assert report.out_dir is not None
+    return report.out_dir
+
+
 def free_port() -> int:
     """A loopback TCP port nobody is listening on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

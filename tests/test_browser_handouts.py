@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import launch_chromium, playwright_api, require_tool, screenshot
+from browser_support import built_handouts, launch_chromium, playwright_api, require_tool, screenshot
 
 from newslens import paths
-from newslens.tools.handouts.build import build_handouts
 from newslens.tools.handouts.course import load_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -33,9 +32,7 @@ A4_CONTENT_WIDTH_PX = round((210 - 2 * 16) / 25.4 * 96)
 @pytest.fixture(scope="module")
 def handouts() -> Path:
     require_tool("chromium")
-    report = build_handouts(paths.REPO_ROOT / "course.toml", jobs=2, log=lambda _: None)
-    assert report.out_dir is not None
-    return report.out_dir
+    return built_handouts()
 
 
 @pytest.fixture(scope="module")

@@ -151,6 +151,7 @@ def _work(task: dict[str, Any]) -> dict[str, Any]:
             result["exec_seconds"] = time.perf_counter() - started
         elif task["mode"] == "cached":
             nb = nbformat.read(task["exec_file"], as_version=4)
+            overlay_page_metadata(nb, nbformat.read(h.source, as_version=4))
         else:
             nb = nbformat.read(h.source, as_version=4)
             if h.set == "exercises":
@@ -175,6 +176,30 @@ def _work(task: dict[str, Any]) -> dict[str, Any]:
         out_path.unlink(missing_ok=True)
         result["error"] = f"{h.source.name}: {type(err).__name__}: {err}"
     return result
+
+
+#: Cell metadata that shapes the page but not what a kernel computes (figures' alt text and captions, the
+#: language of a cell's outputs, tables' captions): editing it re-renders the page without re-executing it.
+PAGE_METADATA = ("alt", "caption", "lang", "table_caption")
+
+
+def page_metadata(nb: dict) -> list[Any]:
+    """The :data:`PAGE_METADATA` of every cell of a notebook (JSON), for the render key."""
+    return [{k: c.get("metadata", {}).get(k) for k in PAGE_METADATA} for c in nb.get("cells", [])]
+
+
+def overlay_page_metadata(executed: Any, source: Any) -> None:
+    """Copy the source's :data:`PAGE_METADATA` onto the cached executed copy, cell by cell id."""
+    by_id = {c.get("id"): c.get("metadata", {}) for c in source.cells if c.get("id")}
+    for cell in executed.cells:
+        given = by_id.get(cell.get("id"))
+        if given is None:
+            continue
+        for key in PAGE_METADATA:
+            if key in given:
+                cell.setdefault("metadata", {})[key] = given[key]
+            else:
+                cell.get("metadata", {}).pop(key, None)
 
 
 def _estimated_cost(task: dict[str, Any]) -> int:
@@ -300,7 +325,7 @@ def build_handouts(
         else:
             content = notebook_render_hash(nb)
             task["mode"] = "source"
-        render_key = sha256_bytes(json.dumps([render_env, content, nav]).encode())
+        render_key = sha256_bytes(json.dumps([render_env, content, nav, page_metadata(nb)]).encode())
         page = entry.get("page", {})
         if page.get("render_key") == render_key and out_path.is_file() and out_path.stat().st_size == page.get("size"):
             report.up_to_date.append(h.key)
@@ -311,11 +336,12 @@ def build_handouts(
 
     if tasks:
         version = course_version(root)
+        pages = {str(x.source.resolve()): x.html_relpath for x in course.all()}
         for task in tasks:
             h = task["handout"]
             from .render import page_context  # light: nbconvert is imported lazily inside render
 
-            task["context"] = page_context(h, h.title, version, build_date, root)
+            task["context"] = page_context(h, h.title, version, build_date, root, pages)
         log(
             f"handouts: {len(tasks)} to build ({sum(t['mode'] == 'execute' for t in tasks)} to execute) "
             f"on {min(jobs, len(tasks))} core(s)"
@@ -347,7 +373,9 @@ def build_handouts(
                     },
                 )
                 nav = _nav_key(h)
-                task["render_key"] = sha256_bytes(json.dumps([render_env, exec_hash, nav]).encode())
+                task["render_key"] = sha256_bytes(
+                    json.dumps([render_env, exec_hash, nav, page_metadata(notebooks[h.key])]).encode()
+                )
                 report.executed.append(h.key)
                 reads = ", ".join(k for k in sorted(data) if k.startswith("data/")) or "no data files"
                 log(f"  executed {h.key} in {res['exec_seconds']:.1f} s (read {reads})")
@@ -366,7 +394,7 @@ def build_handouts(
         version = version or course_version(root)
         out_dir.mkdir(parents=True, exist_ok=True)
         index_path.write_text(
-            render_index(entries, "newslens: reading one news article critically", version, build_date),
+            render_index(entries, "newslens: reading one news article critically", version, build_date, root),
             encoding="utf-8",
         )
         manifest.index_hash = index_hash

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .course import SET_TITLES, SETS
 from .render import TEMPLATES_DIR
@@ -28,8 +29,11 @@ def _css() -> str:
     return (TEMPLATES_DIR / "newslens" / "static" / "course.css").read_text(encoding="utf-8")
 
 
-def render_index(entries: list[IndexEntry], course_title: str, version: str, build_date: str) -> str:
-    """The whole ``index.html``, self-contained like every handout."""
+def render_index(
+    entries: list[IndexEntry], course_title: str, version: str, build_date: str, root: Path | None = None
+) -> str:
+    """The whole ``index.html``, self-contained like every handout; Italian in it marked as on every page
+    (``root``: the course, whose data says what is Italian)."""
     esc = html.escape
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -74,7 +78,9 @@ def render_index(entries: list[IndexEntry], course_title: str, version: str, bui
         "<p>Licence: code MIT; text and data "
         '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.\n'
         "Map data: Natural Earth, GeoNames, DCW (data/geo); the article's sources: "
-        '<a href="../../data/README.md">data/README.md</a>.</p>\n'
+        "<code>data/README.md</code> in the course folder.</p>\n"
         f"<p>Built {esc(build_date)} &middot; course version {esc(version)}</p>\n</footer>\n</body>\n</html>\n"
     )
-    return "".join(parts)
+    from . import a11y  # the standard library only: cheap
+
+    return a11y.mark_italian("".join(parts), a11y.italian_passages(str(root))) if root else "".join(parts)

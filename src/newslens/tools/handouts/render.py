@@ -30,33 +30,43 @@ SOLUTION_MARKERS = (
 )
 
 
+def _nth(given: Any, n: int) -> str:
+    """A cell's metadata entry for its ``n``-th image: a string stands for every image, a list has one each."""
+    if isinstance(given, str):
+        return given.strip()
+    if isinstance(given, list) and n < len(given) and given[n] is not None:
+        return str(given[n]).strip()
+    return ""
+
+
 def add_alt_text(nb: Any) -> list[int]:
-    """Give every image output alt text; return the indices of cells whose images have none.
+    """Give every image output alt text and a caption; return the indices of cells whose images have no alt.
 
     Alt comes from ``cell.metadata["alt"]`` (a string for every image of the cell, or a list
     with one string per image, in order), else from the figure's title recorded at execution.
+    The visible caption (the template's ``<figcaption>``) comes from ``cell.metadata["caption"]``, in the
+    same shape, else it repeats the alt text.
     """
     missing: list[int] = []
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
         given = cell.get("metadata", {}).get("alt")
+        captions = cell.get("metadata", {}).get("caption")
         n = 0
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             mime = next((m for m in IMAGE_TYPES if m in data), None)
             if mime is None:
                 continue
-            if isinstance(given, str) and given.strip():
-                alt = given.strip()
-            elif isinstance(given, list) and n < len(given) and str(given[n]).strip():
-                alt = str(given[n]).strip()
-            else:
+            alt = _nth(given, n)
+            if not alt:
                 title = out.get("metadata", {}).get(mime, {}).get("newslens_title", "")
                 alt = f"Figure: {title}" if title else ""
             if not alt:
                 missing.append(index)
             out.setdefault("metadata", {})["newslens_alt"] = alt
+            out["metadata"]["newslens_caption"] = _nth(captions, n) or alt
             n += 1
     return missing
 
@@ -147,8 +157,12 @@ def table_of_contents(body: str) -> str:
     return "".join(out)
 
 
-def page_context(h: Handout, title: str, version: str, build_date: str, root: Path) -> dict[str, Any]:
-    """What the template needs beyond the notebook: title, navigation, footer facts."""
+def page_context(
+    h: Handout, title: str, version: str, build_date: str, root: Path, pages: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the template needs beyond the notebook: title, navigation, footer facts; and for the
+    post-processing, the course root and ``pages`` (each handout's notebook, resolved, to its page's path
+    under build/handouts/), so links between notebooks become links between pages."""
 
     def link(other: Handout | None) -> dict[str, str] | None:
         if other is None:
@@ -166,8 +180,9 @@ def page_context(h: Handout, title: str, version: str, build_date: str, root: Pa
         "minutes": h.minutes,
         "version": version,
         "build_date": build_date,
-        # handouts sit in <root>/build/handouts/<set>/: three levels up is the course root
-        "data_readme_href": "../../../data/README.md",
+        "root": str(root),
+        "page": h.html_relpath,
+        "pages": dict(pages or {str(h.source.resolve()): h.html_relpath}),
     }
 
 
@@ -176,7 +191,19 @@ def render_page(nb: Any, h: Handout, context: dict[str, Any]) -> tuple[str, list
     prepare(nb, h.execute)
     missing_alt = add_alt_text(nb)
     body, _ = _exporter().from_notebook_node(nb, resources={"newslens": context})
-    return mark_bare_urls(place_toc(mark_sections(body))), missing_alt
+    body = mark_bare_urls(place_toc(mark_sections(body)))
+    return postprocess(body, h, context), missing_alt
+
+
+def postprocess(body: str, h: Handout, context: dict[str, Any]) -> str:
+    """The accessibility fixes of :mod:`.a11y`, in order: tables, links, the grader's output, Italian."""
+    from . import a11y
+
+    root = Path(context.get("root") or h.source.parent)
+    body = a11y.fix_tables(body)
+    body = a11y.fix_links(body, h.source, h.html_relpath, context.get("pages", {}), root)
+    body = a11y.wrap_text_urls(a11y.number_code_regions(a11y.fix_grader_output(body)))
+    return a11y.mark_italian(body, a11y.italian_passages(str(root)))
 
 
 _LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>([^<]*)</a>')
