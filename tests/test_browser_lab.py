@@ -267,7 +267,9 @@ def test_every_lesson_has_a_main_widget_check():
     for h in COURSE.handouts["lessons"]:
         if h.widget:
             relpath = h.source.relative_to(paths.REPO_ROOT).as_posix()
-            assert MAIN_WIDGET[relpath][0].startswith(h.widget["name"] + " = "), (relpath, h.widget["name"])
+            # The name may be an attribute of the widget the lesson defines (lesson 6 times lab.box, its search box).
+            defined = h.widget["name"].split(".")[0]
+            assert MAIN_WIDGET[relpath][0].startswith(defined + " = "), (relpath, h.widget["name"])
 
 
 @pytest.mark.timeout(300)

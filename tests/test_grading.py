@@ -35,7 +35,17 @@ def _survivors() -> list[str]:
     import psutil
 
     me = psutil.Process()
-    alive = [p for p in me.children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    # multiprocessing's own helpers (its resource tracker, its fork server) are children of this test process,
+    # started by whichever earlier test first used a process pool, and live as long as it does: not the grader's.
+    # A student's processes are never direct children of this process: they run under bwrap.
+    helpers = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+    alive = [
+        p
+        for p in me.children(recursive=True)
+        if p.is_running()
+        and p.status() != psutil.STATUS_ZOMBIE
+        and not (p.ppid() == me.pid and any(h in " ".join(p.cmdline()) for h in helpers))
+    ]
     for p in psutil.process_iter(["cmdline"]):
         if build_class.ORPHAN_MARKER in " ".join(p.info["cmdline"] or []) and p.pid != me.pid:
             alive.append(p)
