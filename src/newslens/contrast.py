@@ -337,18 +337,24 @@ def _check_outline(fig: Figure, ax: Axes, patch: Patch, record: Any) -> None:
     face = to_rgba(patch.get_facecolor())
     if patch.get_fill() and face[3] >= 1 and (patch.get_alpha() is None or patch.get_alpha() == 1):
         return
-    vertices = patch.get_path().vertices
-    if len(vertices) == 0:
-        return
-    points = patch.get_transform().transform(vertices)
-    centre = points.mean(axis=0)
-    for point in points[:: max(1, len(points) // 12)]:
-        outside = point + (point - centre) / max(float(np.hypot(*(point - centre))), 1e-9) * 2.0
-        if not ax.patch.contains_point(outside):
-            continue
-        bg = _background(fig, (float(outside[0]), float(outside[1])), patch)
+    for outside in _just_outside(ax, patch.get_transform().transform(patch.get_path().vertices)):
+        bg = _background(fig, outside, patch)
         fg = _over(patch.get_edgecolor(), bg, patch.get_alpha())
         record("graphic", patch, "outline", fg, bg, GRAPHICS_CONTRAST)
+
+
+def _just_outside(ax: Axes, points: Any) -> list[tuple[float, float]]:
+    """Up to about 12 display points 2 px outside a shape's outline (given as display points), inside the axes:
+    where the outline is seen against what surrounds the shape."""
+    if len(points) == 0:
+        return []
+    centre = points.mean(axis=0)
+    found = []
+    for point in points[:: max(1, len(points) // 12)]:
+        outside = point + (point - centre) / max(float(np.hypot(*(point - centre))), 1e-9) * 2.0
+        if ax.patch.contains_point(outside):
+            found.append((float(outside[0]), float(outside[1])))
+    return found
 
 
 def _check_collection(fig: Figure, ax: Axes, collection: Collection, record: Any) -> None:
@@ -397,15 +403,8 @@ def _check_collection(fig: Figure, ax: Axes, collection: Collection, record: Any
         edge = edges[index % len(edges)]
         if edge[3] == 0 or (face[3] >= 1 and not translucent):
             continue
-        points = transform.transform(path.vertices)
-        if len(points) == 0:
-            continue
-        centre = points.mean(axis=0)
-        for point in points[:: max(1, len(points) // 12)]:
-            outside = point + (point - centre) / max(float(np.hypot(*(point - centre))), 1e-9) * 2.0
-            if not ax.patch.contains_point(outside):
-                continue
-            bg = _background(fig, (float(outside[0]), float(outside[1])), collection)
+        for outside in _just_outside(ax, transform.transform(path.vertices)):
+            bg = _background(fig, outside, collection)
             record("graphic", collection, "outline", _over(edge, bg, alpha), bg, GRAPHICS_CONTRAST)
 
 
