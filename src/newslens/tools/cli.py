@@ -189,6 +189,31 @@ def _grade(parser: argparse.ArgumentParser) -> Handler:
     return run_grade
 
 
+@command("case", "Draft a case from a new article (case new) or list what a case still lacks (case check).")
+def _case(parser: argparse.ArgumentParser) -> Handler:
+    subs = parser.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    new = subs.add_parser("new", help="draft cases/<name>/ from an article (never overwrites a case)")
+    new.add_argument("article", type=Path, help="the article, UTF-8 text, one paragraph per line")
+    new.add_argument("--lang", required=True, help="the article's language: it or en")
+    new.add_argument("--anchor", required=True, help="the article's publication date, YYYY-MM-DD")
+    new.add_argument("--name", default=None, help="the case folder's name (default: from the article's file name)")
+    check = subs.add_parser("check", help="validate a case and print what it still lacks; exit 1 if incomplete")
+    check.add_argument("case", type=Path, help="the case folder, e.g. cases/practice_a")
+
+    def run(args: argparse.Namespace, course: CourseLayout) -> int:
+        if args.case_command == "new":
+            from newslens.casekit.draft import new_case
+
+            made = new_case(args.article, lang=args.lang, anchor=args.anchor, name=args.name, root=course.root)
+            print(f"wrote: {course.shown(made.folder)} ({made.summary()})")
+            return 0
+        from newslens.casekit.check import run as check_case
+
+        return check_case(args.case)
+
+    return run
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The top-level parser with one sub-parser per registered command.
 
