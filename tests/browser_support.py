@@ -161,7 +161,7 @@ class LabServer:
             "JUPYTER_DATA_DIR": str(self.workdir / "data"),
             "IPYTHONDIR": str(self.workdir / "ipython"),
             "NEWSLENS_ROOT": str(paths.REPO_ROOT),  # the copies read the course's own data/
-            # Lesson 4's grading form saves grades to the work folder: a private one, never the student's my-work/.
+            # Lesson 5's grading form saves grades to the work folder: a private one, never the student's my-work/.
             "NEWSLENS_WORK_DIR": str(self.workdir / "my-work"),
         }
         command = [

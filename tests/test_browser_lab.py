@@ -144,7 +144,7 @@ def use_projection_picker(nb: LabNotebook, cell) -> None:
 
 
 def use_timeline_widgets(nb: LabNotebook, explorer) -> None:
-    # Lesson 3: every relative phrase fits its event when read on 26 Dec 2025; read on 5 Jan 2026,
+    # Lesson 4: every relative phrase fits its event when read on 26 Dec 2025; read on 5 Jan 2026,
     # "il prossimo anno" points to 2027 and no longer fits the 2026 plan.
     anchor = nb.cell("anchor_picker = widgets.SelectionSlider")
     handle, readout = anchor.locator(".noUi-handle"), anchor.locator(".widget-readout")
@@ -172,7 +172,7 @@ def use_timeline_widgets(nb: LabNotebook, explorer) -> None:
 
 
 def use_grading_form(nb: LabNotebook, cell) -> None:
-    # Lesson 4: the form refuses to show the course's grade until the student has written a reason; then grading a
+    # Lesson 5: the form refuses to show the course's grade until the student has written a reason; then grading a
     # claim A1 tells the student how many steps each half is from the course's grade.
     select = cell.locator("select")
     values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
@@ -200,7 +200,7 @@ def use_grading_form(nb: LabNotebook, cell) -> None:
 
 
 def use_explorer(nb: LabNotebook, cell) -> None:
-    # Lesson 5: narrowing the credibility range to 1-2 keeps exactly the listed claims the data grades 1 or 2.
+    # Lesson 6: narrowing the credibility range to 1-2 keeps exactly the listed claims the data grades 1 or 2.
     table = cell.locator(".widget-html-content table")
     credibility = load_claims(judgements=True).set_index("claim_id")["credibility"]
 
@@ -229,7 +229,7 @@ def use_explorer(nb: LabNotebook, cell) -> None:
 
 
 def use_search_widget(nb: LabNotebook, cell) -> None:
-    # Lesson 6: typing a query shows a results page (title, site, date, snippet with the match marked); opening a
+    # Lesson 7: typing a query shows a results page (title, site, date, snippet with the match marked); opening a
     # result shows our summary of the page and its site's profile.
     results = load_corpus()["search_results"]
     want = results[results["title"].str.contains("Seoul spy agency", regex=False)]
@@ -250,13 +250,13 @@ MAIN_WIDGET: dict[str, tuple[str, Callable[[LabNotebook, Any], None]]] = {
     "notebooks/00_setup_check.ipynb": ("demo_slider = widgets.IntSlider", use_setup_slider),
     "notebooks/01_reading_the_article.ipynb": ("cue_picker = widgets.Dropdown", use_cue_picker),
     "notebooks/02_mapping_the_places.ipynb": ("projection_picker = widgets.Dropdown", use_projection_picker),
-    "notebooks/03_charting_the_timeline.ipynb": (
+    "notebooks/04_charting_the_timeline.ipynb": (
         "date_range_slider = widgets.SelectionRangeSlider",
         use_timeline_widgets,
     ),
-    "notebooks/04_evaluating_the_sources.ipynb": ("claim_picker = widgets.Dropdown", use_grading_form),
-    "notebooks/05_putting_it_together.ipynb": ("credibility_range = widgets.IntRangeSlider", use_explorer),
-    "notebooks/06_the_lateral_reading_lab.ipynb": ("lab = search_widget(value=", use_search_widget),
+    "notebooks/05_evaluating_the_sources.ipynb": ("claim_picker = widgets.Dropdown", use_grading_form),
+    "notebooks/06_putting_it_together.ipynb": ("credibility_range = widgets.IntRangeSlider", use_explorer),
+    "notebooks/07_the_lateral_reading_lab.ipynb": ("lab = search_widget(value=", use_search_widget),
 }
 
 
@@ -267,7 +267,7 @@ def test_every_lesson_has_a_main_widget_check():
     for h in COURSE.handouts["lessons"]:
         if h.widget:
             relpath = h.source.relative_to(paths.REPO_ROOT).as_posix()
-            # The name may be an attribute of the widget the lesson defines (lesson 6 times lab.box, its search box).
+            # The name may be an attribute of the widget the lesson defines (lesson 7 times lab.box, its search box).
             defined = h.widget["name"].split(".")[0]
             assert MAIN_WIDGET[relpath][0].startswith(defined + " = "), (relpath, h.widget["name"])
 

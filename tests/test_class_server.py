@@ -106,7 +106,7 @@ def test_three_students_pull_run_and_keep_their_work_across_an_update(tmp_path: 
             student.save(f"newslens/my-work/{EXERCISE}", mine)
             student.save("newslens/notes.md", f"{name}'s notes\n", kind="file")
             student.session.delete(
-                f"{student.server}/api/contents/newslens/notebooks/05_putting_it_together.ipynb", timeout=60
+                f"{student.server}/api/contents/newslens/notebooks/06_putting_it_together.ipynb", timeout=60
             ).raise_for_status()
             return student
 
@@ -148,7 +148,7 @@ def test_three_students_pull_run_and_keep_their_work_across_an_update(tmp_path: 
             assert (home / "notes.md").read_text(encoding="utf-8") == "The instructor's notes\n"
             renamed = [p for p in home.glob("notes__*.md") if re.fullmatch(r"notes__\d{14}\.md", p.name)]
             assert len(renamed) == 1 and renamed[0].read_text(encoding="utf-8") == f"{student.name}'s notes\n"
-            assert (home / "notebooks" / "05_putting_it_together.ipynb").is_file(), "a deleted lesson is restored"
+            assert (home / "notebooks" / "06_putting_it_together.ipynb").is_file(), "a deleted lesson is restored"
 
         with concurrent.futures.ThreadPoolExecutor(len(students)) as pool:
             list(pool.map(second_day, students))

@@ -259,7 +259,7 @@ def test_troops_in_kursk_by_early_november_2024_has_its_own_row(tables):
 
 # Where the corroboration of each claim graded 1 comes from: every URL in its corroboration_urls (matched by a
 # distinctive part of the address), mapped to the origin of the story the page carries: a source_id where the
-# course has one, "site:<name>" for a reporter without a row (counted as an origin of its own, as lesson 4 does).
+# course has one, "site:<name>" for a reporter without a row (counted as an origin of its own, as lesson 5 does).
 # Copies of one dispatch share one origin. A claim newly graded 1 must be added here with each page's origin, and
 # a URL added to a confirmed claim must be classified here too.
 CONFIRMED_CLAIM_ORIGINS = {

@@ -23,7 +23,7 @@ from newslens.tools import exercises
 from newslens.tools.runner import LOADED_TABLES, NotebookRun, RunOptions
 
 #: The course's judgements, table by table: the Admiralty grades and their reasons, the distortion tags, and the
-#: course's coding of how the article attributes and hedges each claim (exercise 04 asks for attribution; lesson 1
+#: course's coding of how the article attributes and hedges each claim (exercise 05 asks for attribution; lesson 1
 #: for the cues). The evidence a grade rests on stays in: quotes, sources, dates, relay links and their basis, and
 #: the corroborating and contradicting reports with their URLs.
 EXPECTED = {
@@ -81,7 +81,7 @@ def test_a_practice_case_withholds_the_research_findings_too(case: Path):
 
 
 def test_the_course_case_keeps_its_research_findings_in_view():
-    # Lesson 4 and exercise 05 teach from the course's own lateral reading.
+    # Lesson 5 and exercise 06 teach from the course's own lateral reading.
     for name, columns in RESEARCH_FINDINGS.items():
         assert set(columns) <= set(load_table(name).columns), name
 

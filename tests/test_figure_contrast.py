@@ -71,7 +71,7 @@ def test_ink_on_every_palette_colour_is_readable(name):
 
 
 def heatmap(glyph_colour) -> plt.Figure:
-    """A small source-claim matrix like lesson 4's: vermillion (-1), pink (0), blue (+1) cells with a symbol each."""
+    """A small source-claim matrix like lesson 5's: vermillion (-1), pink (0), blue (+1) cells with a symbol each."""
     cmap = ListedColormap([style.OKABE_ITO["vermillion"], style.OKABE_ITO["reddish_purple"], style.OKABE_ITO["blue"]])
     values = np.array([[1.0, -1.0, 0.0], [np.nan, 1.0, -1.0]])
     fig, ax = plt.subplots(figsize=(3, 2))

@@ -207,7 +207,7 @@ def test_centring_the_equidistant_projection_makes_its_routes_exact(session, pla
 
 def test_widget_callback_is_quick(session):
     # The bench measures the wall time (make bench); this only guards against a callback that recomputes
-    # projections, in CPU seconds (as lessons 3-5 do) so that a busy test machine cannot fail it.
+    # projections, in CPU seconds (as lessons 4-6 do) so that a busy test machine cannot fail it.
     session.run("projection_picker.value = 'Azimuthal equidistant'")
     seconds = sorted(
         checks.callback_cpu_seconds(session, f"projection_picker.value = {value!r}")

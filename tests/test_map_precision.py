@@ -2,7 +2,7 @@
 
 The rule (lesson 2, section 5): a place with ``geo_precision`` 1 may be a dot; a place with ``geo_precision`` > 1
 is drawn with its uncertainty (a circle of ``uncertainty_radius_km`` around its point, or an area), never as a
-bare marker. Lessons 2, 3 and 5 follow it; lessons 3 and 5 also tag each artist that draws a place with its
+bare marker. Lessons 2, 4 and 6 follow it; lessons 4 and 6 also tag each artist that draws a place with its
 matplotlib ``gid``, ``"place:<place_id>"`` (a patch) or ``"places:<id>;<id>..."`` (a collection, one path per
 place, in order).
 
@@ -47,8 +47,8 @@ SONDOK = ("sondok_launch_area", 127.47, 39.75)
 #: case whose places it maps (None: the course's own), and the vague place where the planted bare dot goes.
 MAP_NOTEBOOKS = {
     "02_mapping_the_places": (paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb", "KOREA_CRS", None, SONDOK),
-    "03_charting_the_timeline": (paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb", "'EPSG:4326'", None, SONDOK),
-    "05_putting_it_together": (paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb", "MAP_CRS", None, SONDOK),
+    "04_charting_the_timeline": (paths.NOTEBOOKS_DIR / "04_charting_the_timeline.ipynb", "'EPSG:4326'", None, SONDOK),
+    "06_putting_it_together": (paths.NOTEBOOKS_DIR / "06_putting_it_together.ipynb", "MAP_CRS", None, SONDOK),
     # The pre/post form A's map: Chongjin and Hamhung, the NIS's departure areas, are known to within 20 km.
     "90_prepost_form_a": (
         paths.SOLUTIONS_DIR / "90_prepost_form_a.ipynb",

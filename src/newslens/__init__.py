@@ -9,7 +9,7 @@ geopandas and matplotlib code a lesson teaches stays in the notebook):
   (``load_article``, ``article_blocks``, ``load_places``, ``load_events``, ``load_sources``,
   ``load_claims``, ``load_all``, ``schema_fields``, ``judgement_columns``, ``DataError``); fact-only views by
   default, the course's grades, reasons and tags with ``judgements=True``;
-- :mod:`newslens.my_grades`: the student's own Admiralty grades in ``my-work/`` (lesson 4's grading form);
+- :mod:`newslens.my_grades`: the student's own Admiralty grades in ``my-work/`` (lesson 5's grading form);
 - :mod:`newslens.lab`: the offline lateral-reading lab, a search engine over a case's corpus (``search``,
   ``open_page``, ``site_profile``, ``results_for_claim``, ``earliest_report``, ``independent_origins``,
   ``search_widget``);

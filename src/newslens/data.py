@@ -65,7 +65,7 @@ CORPUS_TABLES: tuple[str, ...] = ("site_profiles", "search_results")
 JUDGEMENT = "newslens:judgement"
 #: The field property that marks the course's research findings: what other reports say of a claim
 #: (corroboration, contradiction) and the course's notes on a place or an event. The course's own data shows
-#: them (lesson 4 teaches from them); on a practice case (top-level ``"newslens:practice": true``) finding them
+#: them (lesson 5 teaches from them); on a practice case (top-level ``"newslens:practice": true``) finding them
 #: is the student's task, so the fact-only view withholds them there too.
 RESEARCH = "newslens:research"
 PRACTICE = "newslens:practice"

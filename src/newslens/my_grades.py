@@ -1,4 +1,4 @@
-"""Your own Admiralty grades, kept in your work folder: the file behind lesson 4's grading form.
+"""Your own Admiralty grades, kept in your work folder: the file behind lesson 5's grading form.
 
 Each time you grade a claim in the form (a letter for the source, a number for the information, and a one-line
 reason), the grade is saved to ``my-work/admiralty_grades.csv``, one row per claim. Grading a claim again

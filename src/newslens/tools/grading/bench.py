@@ -23,7 +23,7 @@ from ... import paths
 from ..layout import CourseLayout
 
 #: Sets the bench grades (those whose autograder zips the course builds most often).
-BENCH_SETS = ("01_reading_the_article", "04_evaluating_the_sources")
+BENCH_SETS = ("01_reading_the_article", "05_evaluating_the_sources")
 
 
 def answered(student: nbformat.NotebookNode, solution: nbformat.NotebookNode) -> nbformat.NotebookNode:

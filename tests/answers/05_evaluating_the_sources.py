@@ -1,4 +1,4 @@
-"""Answers to exercise set 04_evaluating_the_sources, each with the message its check must give.
+"""Answers to exercise set 05_evaluating_the_sources, each with the message its check must give.
 
 Each entry of ``ANSWERS[question]`` is ``(code, words)``: ``code`` runs after the complete (solution)
 notebook; ``words=None`` means the check must pass (a right answer in another form, or a defensible

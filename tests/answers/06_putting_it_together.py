@@ -1,4 +1,4 @@
-"""Answers to exercise set 05_putting_it_together, each with the message its check must give.
+"""Answers to exercise set 06_putting_it_together, each with the message its check must give.
 
 Each entry of ``ANSWERS[question]`` is ``(code, words)``: ``code`` runs after the complete (solution)
 notebook; ``words=None`` means the check must pass (a right answer in another form, or a defensible

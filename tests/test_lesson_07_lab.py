@@ -1,4 +1,4 @@
-"""Lesson 6 (The lateral-reading lab): judge first, search, read a results page, open profiles, count origins.
+"""Lesson 7 (The lateral-reading lab): judge first, search, read a results page, open profiles, count origins.
 
 The notebook runs once in a fresh kernel (module fixture). Expected results are re-derived here: searches through
 newslens.lab, dates and grades from the course's tables, the practice case from its folder.
@@ -14,7 +14,7 @@ import pytest
 from newslens import lab, paths
 from newslens.data import load_events
 
-NOTEBOOK = paths.NOTEBOOKS_DIR / "06_the_lateral_reading_lab.ipynb"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "07_the_lateral_reading_lab.ipynb"
 PRACTICE_A = paths.REPO_ROOT / "cases" / "practice_a"
 
 pytestmark = pytest.mark.slow
@@ -100,14 +100,14 @@ def test_reruns_identically(session):
 
 
 def test_notebook_has_its_sections_and_no_stored_outputs():
-    # The lab has no exercise set of its own: its closing links to lesson 4's exercises (lateral reading).
+    # The lab has no exercise set of its own: its closing links to lesson 5's exercises (lateral reading).
     lesson = checks.course_entry(NOTEBOOK)
     checks.assert_opening_and_closing(
         NOTEBOOK,
         int(lesson.lesson_id),
         lesson.title,
         lesson.minutes,
-        "../exercises/04_evaluating_the_sources.ipynb",
+        "../exercises/05_evaluating_the_sources.ipynb",
         next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)

@@ -1,4 +1,4 @@
-"""Lesson 5 (Putting it together): evidence table, linked explorer, brief check and workflow checked against data.
+"""Lesson 6 (Putting it together): evidence table, linked explorer, brief check and workflow checked against data.
 
 The notebook runs once in a fresh kernel (module fixture). Expected selections, point coordinates, grades and
 table order are re-derived here from the tables, from pyproj and from data/datapackage.json.
@@ -16,7 +16,7 @@ from pyproj import Transformer
 from newslens import paths
 from newslens.data import CORPUS_TABLES, load_claims, load_events, load_places, load_sources
 
-NOTEBOOK = paths.NOTEBOOKS_DIR / "05_putting_it_together.ipynb"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "06_putting_it_together.ipynb"
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Lesson 4 (Evaluating the sources): chain, grades, source-claim matrix and grading widget checked against data.
+"""Lesson 5 (Evaluating the sources): chain, grades, source-claim matrix and grading widget checked against data.
 
 The notebook runs once in a fresh kernel (module fixture); each test reads what it computed and compares it with
 the sources and claims tables, re-derived here independently (walking relays_source_id by hand, parsing the URL
@@ -23,7 +23,7 @@ from newslens.data import load_claims, load_sources
 from newslens.my_grades import EXAMPLE_FILE
 from newslens.tools.runner import NotebookRun, RunOptions, temporary_cwd
 
-NOTEBOOK = paths.NOTEBOOKS_DIR / "04_evaluating_the_sources.ipynb"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "05_evaluating_the_sources.ipynb"
 LETTERS = "ABCDEF"
 
 pytestmark = pytest.mark.slow

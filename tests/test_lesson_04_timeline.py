@@ -1,4 +1,4 @@
-"""Lesson 3 (Charting the timeline): dates, publication window, sequence and explorer checked against the data.
+"""Lesson 4 (Charting the timeline): dates, publication window, sequence and explorer checked against the data.
 
 The notebook runs once in a fresh kernel (module fixture); each test reads what it computed and compares it
 with the events, places and sources tables or with calendar arithmetic done here with the standard library.
@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba
 from newslens import paths
 from newslens.data import load_article, load_events, load_places, load_sources
 
-NOTEBOOK = paths.NOTEBOOKS_DIR / "03_charting_the_timeline.ipynb"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "04_charting_the_timeline.ipynb"
 
 pytestmark = pytest.mark.slow
 
