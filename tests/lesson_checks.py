@@ -255,3 +255,54 @@ def figure_contrast_failures(session: NotebookRun) -> list[str]:
         f"is {p['ratio']}:1 (needs {p['minimum']})"
         for p in pairs
     ]
+
+
+#: A Try-it check cell: ``tryit.check("<lesson>.<name>", answer)`` (see newslens.tryit).
+TRY_IT_CHECK = re.compile(r'^tryit\.check\("(?P<name>[0-9]{2}\.[a-z0-9_]+)", answer\)\s*$')
+_SOLUTION = re.compile(r"<details><summary>Solution</summary>\s*```python\n(?P<code>.*?)```\s*</details>", re.S)
+_HINT = re.compile(r"<details><summary>Hint</summary>.+?</details>", re.S)
+
+
+def try_it_challenges(notebook: Path) -> list[tuple[str, str]]:
+    """(challenge name, solution code) for every Try-it in ``notebook``, in order, after checking its three cells:
+    a Markdown task with a folded hint and solution, an answer cell that starts as ``answer = ...``, a check cell."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    found = []
+    for i, cell in enumerate(cells):
+        match = TRY_IT_CHECK.match(cell.source.strip()) if cell.cell_type == "code" else None
+        if not match:
+            continue
+        name = match["name"]
+        assert i >= 2, f"{notebook.name}: Try-it {name} needs a task cell and an answer cell before its check"
+        task, answer_cell = cells[i - 2], cells[i - 1]
+        where = f"{notebook.name}, Try-it {name}"
+        assert task.cell_type == "markdown" and task.source.lstrip().startswith("### Try it"), (
+            f"{where}: the cell two above the check must be the task, a Markdown cell starting '### Try it'"
+        )
+        assert _HINT.search(task.source), f"{where}: the task has no folded hint (<details><summary>Hint</summary>)"
+        solution = _SOLUTION.search(task.source)
+        assert solution, f"{where}: the task has no folded solution (<details><summary>Solution</summary> + code)"
+        assert answer_cell.cell_type == "code" and re.search(r"^answer = \.\.\.", answer_cell.source, re.M), (
+            f"{where}: the cell above the check must be the student's, with a line 'answer = ...'"
+        )
+        found.append((name, solution["code"]))
+    return found
+
+
+def assert_try_it_challenges_work(session: NotebookRun, notebook: Path, lesson_id: str) -> None:
+    """The lesson has 2 or 3 Try-it challenges, all of this lesson; as the lesson ran (answers still ``...``) each
+    check said "not tried yet"; each folded solution, run in the lesson's kernel, passes its check; and each known
+    mistake the challenge lists has a message of its own."""
+    found = try_it_challenges(notebook)
+    assert 2 <= len(found) <= 3, f"{notebook.name}: {len(found)} Try-it challenges; a lesson has 2 or 3"
+    session.run("from newslens import tryit as _tryit")
+    for name, code in found:
+        assert name.startswith(f"{lesson_id}."), f"{notebook.name}: Try-it {name} is not named for lesson {lesson_id}"
+        session.run("answer = ...")
+        assert session.value(f"_tryit.feedback({name!r}, answer)[0]") is None, f"{name}: '...' must be 'not tried'"
+        session.run(code)
+        verdict, message = session.value(f"list(_tryit.feedback({name!r}, answer))")
+        assert verdict is True, f"{name}: the folded solution fails its own check: {message}"
+        messages = session.value(f"[m.message for c in _tryit.challenges() if c.name == {name!r} for m in c.mistakes]")
+        assert messages, f"{name}: the challenge lists no known mistake to explain"
+        assert len(set(messages)) == len(messages), f"{name}: two known mistakes share a message"
