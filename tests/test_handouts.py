@@ -162,3 +162,18 @@ def test_objectives_read_as_plain_text_but_code_keeps_its_characters():
         ]
     }
     assert learning_objectives(nb) == ["use points_from_xy on real data, twice", "read the docs"]
+
+
+def test_a_folded_try_it_solution_stays_folded_in_the_handout():
+    """A Try-it's solution, folded in <details> in the notebook, is folded on the page too: it must not spill out
+    (nbconvert's image embedding once parsed the opening tag alone and closed it at once)."""
+    import nbformat
+
+    from newslens.tools.handouts.render import _exporter
+
+    source = "### Try it\n\n<details><summary>Solution</summary>\n\n```python\nanswer = 42\n```\n\n</details>\n\nAfter."
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source)])
+    body, _ = _exporter().from_notebook_node(nb, resources={"newslens": {}})
+    folded = re.search(r"<details><summary>Solution</summary>(.*?)</details>", body, re.S)
+    assert folded and "42" in folded.group(1), "the solution must be inside its <details> element"
+    assert "42" not in body[folded.end() :]

@@ -34,6 +34,8 @@ def _add_wide_table(course_file: Path) -> None:
     nb_path = course_file.parent / "notebooks" / "01_alpha.ipynb"
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "markdown", "id": "wide-md", "metadata": {}, "source": "## A wide table"})
+    folded = "### Try it: fold\n\n<details><summary>Solution</summary>\n\nFOLDED-AWAY-SOLUTION\n\n</details>"
+    nb["cells"].append({"cell_type": "markdown", "id": "folded", "metadata": {}, "source": folded})
     code = {"cell_type": "code", "id": "wide", "metadata": {}, "source": WIDE_TABLE, "outputs": []}
     nb["cells"].append({**code, "execution_count": None})
     nb_path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
@@ -70,6 +72,7 @@ def test_a_handout_prints_on_a4_without_navigation_and_with_addresses(tmp_path: 
     assert text.count("https://example.org/bare") == 1, "a bare address must not be printed twice"
     assert "Index" not in text.split("Alpha", 1)[0], "navigation must not be printed"
     assert "CC BY 4.0" in text, "the licence footer must be printed"
+    assert "FOLDED-AWAY-SOLUTION" in text, "a folded Try-it solution must print open (paper cannot unfold)"
     raw = subprocess.run([pdftotext, "-raw", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     numbers = [f"{39.020013 + i:.6f}" for i in range(14)] + [f"{127.504127 * (i + 1):.6f}" for i in range(14)]
     split = [n for n in numbers + ["-4521.750000"] if n not in raw]

@@ -114,7 +114,10 @@ def _exporter() -> Any:
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
-    c.HTMLExporter.embed_images = True
+    # No Markdown cell shows an image (output images are always embedded). Embedding would parse each raw HTML
+    # block of a Markdown cell on its own with BeautifulSoup, which closes an opened <details> at once and so
+    # spills a Try-it's folded solution onto the page.
+    c.HTMLExporter.embed_images = False
     c.HTMLExporter.sanitize_html = False
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
