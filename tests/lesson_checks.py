@@ -189,27 +189,40 @@ def assert_lesson_structure(notebook: Path) -> None:
 
 
 #: An IPython startup file for the lesson kernels: every figure the lesson displays through IPython (pyplot's show,
-#: a figure as a cell's value, display(fig)) is walked by newslens.contrast as it is displayed, in the state it is
-#: shown in, and the failing pairs are kept for :func:`figure_contrast_failures`. No cell runs twice.
+#: a figure as a cell's value, display(fig)) is walked by newslens.contrast and newslens.readability as it is
+#: displayed, in the state it is shown in (readability with the width of the PNG made of it), and the failures are
+#: kept for :func:`figure_contrast_failures` and :func:`figure_readability_failures`. No cell runs twice.
 _FIGURE_WATCH = r"""
 import sys, time, types
 from IPython.core import pylabtools
 
 _state = types.ModuleType("__newslens_figures__")
-_state.shown, _state.failures, _state.seconds = 0, [], 0.0
+_state.shown, _state.failures, _state.readability, _state.seconds = 0, [], [], 0.0
 sys.modules["__newslens_figures__"] = _state
 _print_figure = pylabtools.print_figure
 
 
 def _watched_print_figure(fig, *args, **kwargs):
     from newslens.contrast import contrast_failures
+    from newslens.readability import png_width, readability_failures
 
     start = time.perf_counter()
     _state.shown += 1
     cell = get_ipython().execution_count
     _state.failures += [dict(pair, cell=cell) for pair in contrast_failures(fig)]
     _state.seconds += time.perf_counter() - start  # what the check costs the run
-    return _print_figure(fig, *args, **kwargs)
+    result = _print_figure(fig, *args, **kwargs)
+    start = time.perf_counter()
+    data = result[0] if isinstance(result, tuple) else result
+    width = png_width(data) if data is not None else None  # the PNG the reader sees (None: not a PNG)
+    try:
+        _state.readability += [dict(f, cell=cell) for f in readability_failures(fig, width)]
+    except Exception as err:  # a check that breaks must not break the lesson: it is reported as a failure
+        _state.readability.append(
+            dict(kind="check failed", figure="?", what=type(err).__name__, other="", detail=str(err)[:200], cell=cell)
+        )
+    _state.seconds += time.perf_counter() - start
+    return result
 
 
 pylabtools.print_figure = _watched_print_figure
@@ -255,6 +268,70 @@ def figure_contrast_failures(session: NotebookRun) -> list[str]:
         f"is {p['ratio']}:1 (needs {p['minimum']})"
         for p in pairs
     ]
+
+
+_REDRAW_READABILITY = r"""
+import matplotlib.pyplot as _nl_plt
+from newslens.readability import readability_failures as _nl_readability
+
+_nl_show, _nl_plt.show = _nl_plt.show, lambda *args, **kwargs: None
+_nl_plt.close("all")
+try:
+    exec(compile(_nl_source, "figure cell", "exec"), globals())
+finally:
+    _nl_plt.show = _nl_show
+_nl_result = [dict(f, cell=_nl_cell) for n in _nl_plt.get_fignums() for f in _nl_readability(_nl_plt.figure(n))]
+_nl_plt.close("all")
+"""
+
+
+def _cell_index(session: NotebookRun, execution_count: int | None) -> str:
+    """The index in the notebook file of the cell that was running when the shell's ``execution_count`` was
+    ``execution_count``: IPython counts the cell before running it, so that is the cell numbered one less (a widget
+    showing its figure after its cell finished still reads that count)."""
+    run = [
+        c
+        for c in session.nb.cells
+        if c.cell_type == "code" and execution_count and c.get("execution_count") == execution_count - 1
+    ]
+    if run:
+        for index, cell in enumerate(nbformat.read(session.path, as_version=4).cells):
+            if cell.get("id") == run[0].get("id") or cell.source == run[0].source:
+                return str(index)
+    return f"run {execution_count}"
+
+
+def figure_readability_failures(session: NotebookRun) -> list[str]:
+    """The figures the lesson displayed, checked with :mod:`newslens.readability` at the size the A4 handout prints
+    them: no text under 8 pt, no two texts overlapping, no text over a marker it does not label, no label cut by
+    an ellipsis to under 20 characters. Returns one line per failure, naming the notebook, the cell (its index in
+    the notebook file) and the figure's title (empty when all pass).
+
+    In a kernel started by :func:`run_lesson` each figure was checked as it was shown, with the width of the PNG
+    the handout embeds. A session started otherwise is checked by running each cell that calls ``plt.show()``
+    again with show turned off (slower; the PNG's width is then the tight crop's). Figures rendered straight to
+    PNG for a widget (savefig) are not seen.
+    """
+    watched = session.value("'__newslens_figures__' in __import__('sys').modules")
+    if watched:
+        assert session.value("__import__('sys').modules['__newslens_figures__'].shown"), "no figure was shown"
+        found = session.value("__import__('sys').modules['__newslens_figures__'].readability")
+        for failure in found:
+            failure["cell"] = _cell_index(session, failure["cell"])
+    else:
+        found = []
+        for index, cell in enumerate(nbformat.read(session.path, as_version=4).cells):
+            if cell.cell_type == "code" and "plt.show()" in cell.source:
+                session.run(f"_nl_source, _nl_cell = {cell.source!r}, {index}\n{_REDRAW_READABILITY}")
+                found += session.value("_nl_result")
+    lines = []
+    for f in found:
+        other = f" / {f['other']!r}" if f.get("other") else ""
+        lines.append(
+            f"{session.path.name} cell {f['cell']}, figure {f['figure'][:60]!r}: {f['kind']}: {f['what']!r}{other}: "
+            f"{f['detail']}"
+        )
+    return lines
 
 
 #: A Try-it check cell: ``tryit.check("<lesson>.<name>", answer)`` (see newslens.tryit).
