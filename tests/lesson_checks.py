@@ -294,11 +294,12 @@ def _cell_index(session: NotebookRun, execution_count: int | None) -> str:
         for c in session.nb.cells
         if c.cell_type == "code" and execution_count and c.get("execution_count") == execution_count - 1
     ]
-    if run:
-        for index, cell in enumerate(nbformat.read(session.path, as_version=4).cells):
-            if cell.get("id") == run[0].get("id") or cell.source == run[0].source:
-                return str(index)
-    return f"run {execution_count}"
+    if not run:
+        return f"run {execution_count}"
+    for index, cell in enumerate(nbformat.read(session.path, as_version=4).cells):
+        if cell.get("id") == run[0].get("id") or cell.source == run[0].source:
+            return str(index)
+    return f"{session.nb.cells.index(run[0])} (of the notebook as run)"  # edited since it ran
 
 
 def figure_readability_failures(session: NotebookRun) -> list[str]:
