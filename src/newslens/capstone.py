@@ -1,4 +1,4 @@
-"""The capstone (exercise set ``92_capstone``): the student's own tables of a practice case, and their comparison
+"""The capstone (exercise set ``06_putting_it_together``): the student's own tables of a practice case, and their comparison
 with the case's answer key.
 
 The student builds a practice case's places, events, sources and claims as CSV files in a folder of their work

@@ -1,124 +1,124 @@
-"""Answers to exercise set 06_putting_it_together, each with the message its check must give.
+"""Answers to exercise set 06_putting_it_together, the capstone (practice case A, the notebook's default
+``CASE_NAME``; a few for practice case B), each with the message its check must give.
 
 Each entry of ``ANSWERS[question]`` is ``(code, words)``: ``code`` runs after the complete (solution)
 notebook; ``words=None`` means the check must pass (a right answer in another form, or a defensible
 alternative), and a string means the check must fail with a message containing those words (a known
-mistake). The table is the evidence that every message is true for the answers that reach it.
+mistake). The solution's tables are in ``my_tables`` (text); each mistake edits one value of one table with
+``_edit`` and hands the result to the question's variable.
 """
 
 from __future__ import annotations
 
-_BRIEF_OK = (
-    "Kim Jong Un ordered more missile production after visiting munitions factories [c01,c06]. "
-    "On 24 December 2025 North Korea test-launched missiles judged to be surface-to-air missiles [c13]. "
-    "Putin's letter praised the North Korean troops [c27]."
+#: ``_edit(table, key, column, value)``: the solution's tables with one value changed (``value=None`` drops the
+#: row); ``_frame(table)``: one table as text columns.
+_EDIT = (
+    "def _frame(table):\n"
+    "    return capstone.frames(my_tables)[table]\n"
+    "def _edit(table, key, column, value, tables=None):\n"
+    "    tables = dict(tables or my_tables)\n"
+    "    frame = capstone.frames(tables)[table]\n"
+    "    rows = frame[frame.columns[0]] == key\n"
+    "    frame = frame[~rows] if value is None else frame.assign(**{column: frame[column].where(~rows, value)})\n"
+    "    tables[table] = frame.to_csv(index=False)\n"
+    "    return tables\n"
+)
+
+#: Practice case B's own key as a student's tables, with the notebook switched to that case (CASE_NAME): an
+#: instructor who gives the capstone on case B gets checks that accept its key and refuse case A's tables.
+_CASE_B = "CASE_NAME = 'practice_b'\n_key_b = capstone.read_tables(capstone.case_dir('practice_b'))\n"
+
+#: Question 5's answers built right, then changed by the code that follows.
+_MAP = (
+    "tables = load_all(data_dir=WORK)\n"
+    "my_map = gpd.GeoDataFrame(tables['places'], geometry=gpd.points_from_xy(tables['places']['lon'], "
+    "tables['places']['lat']), crs='EPSG:4326')\n"
 )
 
 ANSWERS: dict[str, list[tuple[str, str | None]]] = {
-    "q1_claims_per_event": [
-        (
-            "claims_per_event = claims.groupby(claims['event_id'].fillna('no_event')).size()"
-            ".sort_values(ascending=False)",
-            None,
-        ),
-        ("claims_per_event = claims['event_id'].fillna('no_event').value_counts().rename('claims')", None),
-        ("claims_per_event = load_claims()['event_id'].value_counts()", "left out the claims"),
-        ("claims_per_event = claims['event_id'].value_counts(dropna=False)", "under the label 'no_event'"),
-        ("claims_per_event = claims['event_id'].fillna('no_event').value_counts().sort_index()", "largest first"),
-        (
-            # one count per (event, source): repeated sources are dropped, so claims go missing
-            "claims_per_event = claims.fillna({'event_id': 'no_event'}).drop_duplicates(['event_id', 'source_id'])"
-            "['event_id'].value_counts()",
-            "should add up to the 30 claims",
-        ),
-        (
-            "claims_per_event = claims['event_id'].fillna('no_event').value_counts().to_dict()",
-            "should be a pandas Series",
-        ),
+    "q1_tables": [
+        (_EDIT + "my_tables = _edit('places', 'chongjin', 'name_it', 'Chongjin')", None),
+        (_EDIT + "my_tables = _edit('places', 'kazan', 'geo_precision', '5')", "geo_precision"),
+        (_EDIT + "my_tables = _edit('places', 'kazan', 'lat', '')", None),
+        (_EDIT + "my_tables = _edit('events', 'putin_kazan_remarks', 'place_id', 'kazan_city')", "kazan_city"),
+        (_EDIT + "my_tables = _edit('events', 'putin_kazan_remarks', 'event_start', '2024-10-32')", "2024-10-32"),
+        (_EDIT + "my_tables = _edit('claims', 'c10', 'credibility', 'improbable')", "credibility"),
+        ("my_tables = dict(my_tables, claims=my_tables['claims'].splitlines()[0] + '\\n')", "no data rows"),
+        ("my_tables = str(WORK / 'tables')", "should be a dict"),
+        ("my_tables = load_all(data_dir=WORK)", "should be the text of the CSV file"),
+        ("my_tables = {'places': my_tables['places']}", "lacks the table(s)"),
     ],
-    "q2_contradicted": [
-        ("contradicted_claims = claims.dropna(subset=['contradiction'])['claim_id'].sort_values().tolist()", None),
-        ("contradicted_claims = sorted(claims.loc[claims['contradiction_urls'].notna(), 'claim_id'])", None),
+    "q2_places": [
+        (_EDIT + "my_places_tables = _edit('places', 'chongjin', None, None)", None),
+        (_EDIT + "my_places_tables = _edit('places', 'nampo', None, None)", "A place is missing: the article's 'porto"),
         (
-            "contradicted_claims = sorted(claims.loc[claims['contradiction'].isna(), 'claim_id'])",
-            "no report contradicts",
+            _EDIT + "my_places_tables = _edit('places', 'moscow', 'geo_precision', '3')",
+            "geo_precision 3, the key's is 1",
         ),
-        ("contradicted_claims = sorted(claims.loc[claims['corroboration'].notna(), 'claim_id'])", "supporting reports"),
-        ("contradicted_claims = sorted(claims['claim_id'])", "No report contradicts"),
-        ("contradicted_claims = sorted(claims.loc[claims['contradiction'].notna(), 'claim_id'])[1:]", "are missing"),
-        ("contradicted_claims = contradicted_claims + ['c01']", "No report contradicts ['c01']"),
+        (_EDIT + "my_places_tables = _edit('places', 'kursk_region', 'geo_precision', '1')", "the key's is 3"),
         (
-            "contradicted_claims = sorted(claims.loc[claims['contradiction'].notna(), 'claim_id'], reverse=True)",
-            "Sort the claim ids",
+            _EDIT + "_t = _edit('places', 'kazan', 'lat', '49.1221')\nmy_places_tables = _edit('places', 'kazan', "
+            "'lon', '55.7887', _t)",
+            "swapped",
         ),
-        ("contradicted_claims = contradicted_claims + contradicted_claims[:1]", "List each claim once"),
-        ("contradicted_claims = claims.loc[claims['contradiction'].notna(), 'claim_id']", "should be a list"),
-        ("contradicted_claims = [8, 20]", "are not claim ids"),
+        (_EDIT + "my_places_tables = _edit('places', 'vladivostok', 'lon', '121.8735')", "km from the key's"),
+        (_EDIT + "my_places_tables = _edit('places', 'seoul', 'lat', 'x')", "The course's loaders reject"),
+        ("CASE_NAME = '../data'\nmy_places_tables = my_tables", "CASE_NAME should be one of"),
+        (_CASE_B + "my_places_tables = _key_b", None),
+        (_CASE_B + "my_places_tables = my_tables", "A place is missing"),
     ],
-    "q3_claims_by_place": [
+    "q3_events": [
+        (_EDIT + "my_events_tables = _edit('events', 'first_clash_kursk', 'event_start', '2024-10-25')", None),
         (
-            "claims_by_place = claims.dropna(subset=['event_id'])['event_id']"
-            ".map(events.set_index('event_id')['place_id']).value_counts()",
-            None,
+            _EDIT + "_t = _edit('events', 'troops_to_vladivostok', 'event_start', '2024-10-18')\n"
+            "my_events_tables = _edit('events', 'troops_to_vladivostok', 'event_end', '2024-10-18', _t)",
+            "is the day it was reported, not the day it happened",
         ),
         (
-            "claims_by_place = claims.merge(events, on='event_id').groupby('place_id').size()"
-            ".sort_values(ascending=False)",
-            None,
+            _EDIT + "my_events_tables = _edit('events', 'troops_to_vladivostok', 'time_precision', '1')",
+            "time_precision 1, the key's is 2",
         ),
-        ("claims_by_place = load_events()['place_id'].value_counts()", "counted events"),
+        (_EDIT + "my_events_tables = _edit('events', 'gerasimov_report', None, None)", "An event is missing"),
         (
-            "claims_by_place = claims.merge(events[['event_id', 'place_id']], on='event_id', how='left')"
-            "['place_id'].value_counts(dropna=False)",
-            "leave them out",
+            _EDIT + "my_events_tables = _edit('events', 'troops_to_vladivostok', 'place_id', 'nampo')",
+            "the key places it at vladivostok",
         ),
-        ("claims_by_place = claims['event_id'].value_counts()", "are not place ids"),
         (
-            "claims_by_place = claims.merge(events[['event_id', 'place_id']], on='event_id')"
-            ".drop_duplicates('event_id')['place_id'].value_counts()",
-            "Some counts are wrong",
+            _EDIT + "my_events_tables = _edit('events', 'rutte_confirms_kursk', 'event_end', '2024-10-29')",
+            "outside the key's interval",
         ),
-        ("claims_by_place = claims_by_place.sort_index()", "largest first"),
-        ("claims_by_place = list(claims_by_place)", "should be a pandas Series"),
+        (_CASE_B + "my_events_tables = _key_b", None),
+        (_CASE_B + "my_events_tables = my_tables", "An event is missing"),
     ],
-    "q4_brief": [
-        (f"brief = {_BRIEF_OK!r}", None),
+    "q4_claims": [
+        (_EDIT + "my_claims_tables = _edit('claims', 'c10', 'credibility', '4')", None),
+        (_EDIT + "my_claims_tables = _edit('claims', 'c10', 'credibility', '1')", "The key's reason: Improbable"),
+        (_EDIT + "my_claims_tables = _edit('claims', 'c17', 'attribution', 'unnamed')", "the key's is 'named'"),
+        (_EDIT + "my_claims_tables = _edit('claims', 'c22', None, None)", "at least 5 claims"),
         (
-            # a doubtful claim, flagged as such, is allowed; a multi-line string with spaces in the brackets too
-            "brief = '''\nKim Jong Un ordered more missile and shell production [c01, c06].\n"
-            "North Korea confirmed in April 2025 that its troops fought in Kursk [c25].\n"
-            "The article's claim that the new factory will supply the Russian army is doubtful [ c22 ].\n"
-            "Putin's letter praised the troops [c27].\n'''",
-            None,
+            _EDIT + "my_claims_tables = _edit('claims', 'c17', 'quote_it', 'Il 28 ottobre Mark Rutte ha confermato')",
+            "word for word",
         ),
         (
-            "brief = ('Kim Jong Un ordered more missile and shell production [c01, c06]. '"
-            " 'Putin praised the troops [c27]. '"
-            " 'The claim that the new factory will supply the Russian army is doubtful [c22].')",
-            None,
+            _EDIT + "my_claims_tables = _edit('claims', 'c17', 'quote_it', 'Le rivelazioni di Seul')",
+            "the key has no claim with this quote",
         ),
+        (_CASE_B + "my_claims_tables = _key_b", None),
+        (_CASE_B + "my_claims_tables = my_tables", "word for word"),
+    ],
+    "q5_map_timeline": [
+        (_MAP + "my_timeline = my_timeline.assign(event_start=my_timeline['event_start'].astype(str))", None),
         (
-            "brief = 'North Korea sends weapons to Russia. Kim visited factories. Putin wrote to Kim.'",
-            "No sentence cites a claim",
+            _MAP + "my_map = my_map.set_geometry(gpd.points_from_xy(my_map['lat'], my_map['lon'], crs='EPSG:4326'))",
+            "Latitude and longitude are swapped",
         ),
-        ("brief = 'Kim visited factories [c01]. Putin wrote to Kim [c27].'", "Write 3 to 6 sentences"),
-        ("brief = ' '.join(['Kim visited factories [c01].'] * 7)", "Write 3 to 6 sentences"),
+        (_MAP + "my_map = my_map.set_crs(None, allow_override=True)", "Set the CRS"),
+        ("my_map = pd.DataFrame(my_map)", "should be a GeoDataFrame"),
         (
-            "brief = 'Kim visited factories [c01]. Putin wrote to Kim [c27]. North Korea sends weapons to Russia.'",
-            "Only 2 sentence(s) carry a citation",
+            "my_timeline = my_timeline.sort_values(['report_date', 'event_id']).reset_index(drop=True)",
+            "Sort `my_timeline` by when the events happened",
         ),
-        ("brief = 'Kim visited factories [c01]. Putin wrote [c27]. A plant was built [c99].'", "are not claim ids"),
-        (
-            "brief = 'The article reverses the reports [c08]. It says Russia feeds the North [c20]. "
-            "A plant may supply Russia [c22].'",
-            "None of the claims you cite is graded 1 or 2",
-        ),
-        ("brief = 'Kim visited factories [C01]. Putin wrote [C27]. Troops went [C25].'", "lower case"),
-        ("brief = 'Kim visited factories [c01; c06]. Putin wrote [c27]. Troops went [c25].'", "separated by commas"),
-        (
-            "brief = 'Kim visited factories [c01]. He ordered more shells [c01]. He asked for missiles [c01].'",
-            "at least three",
-        ),
-        ("brief = [_BRIEF_OK]".replace("_BRIEF_OK", repr(_BRIEF_OK)), "should be a string"),
+        ("my_timeline = my_timeline.assign(lag_days=-my_timeline['lag_days'])", "wrong sign"),
+        ("my_timeline = my_timeline.drop(columns=['lag_days'])", "lacks the column(s) lag_days"),
     ],
 }
