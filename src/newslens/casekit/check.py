@@ -264,19 +264,21 @@ def _draft_rule(row: _Row) -> Iterable[tuple[str, str]]:
 
 
 def _area_checker() -> Callable[[str], bool]:
-    """Whether a ``layer:feature_id`` names an area of data/geo (layers read once, only if a row needs one)."""
-    from ..geo import GeoDataError, area_for
+    """Whether a ``layer:feature_id`` names an area of data/geo (each layer read once, only if a row needs one)."""
+    from ..geo import GeoDataError, layer_names, load_layer
 
-    answers: dict[str, bool] = {}
+    features: dict[str, set[str]] = {}
 
     def known(ref: str) -> bool:
-        if ref not in answers:
+        layer, sep, feature_id = ref.partition(":")
+        if not sep or layer not in layer_names():
+            return False
+        if layer not in features:
             try:
-                area_for(ref)
-                answers[ref] = True
+                features[layer] = set(load_layer(layer)["feature_id"])
             except GeoDataError:
-                answers[ref] = False
-        return answers[ref]
+                features[layer] = set()
+        return feature_id in features[layer]
 
     return known
 
