@@ -336,7 +336,7 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
             country = _country_in(name, places, cue_hit.span)
             quote = verbatim(text, name)
             rows["sources"].append(_source_row(source_id, name, source_type, country, quote))
-            evidence["sources"][source_id] = (Span(cue_hit.span.start, cue_hit.span.end, cue_hit.span.text), "attribution cue")
+            evidence["sources"][source_id] = (cue_hit.span, "attribution cue")
             source_by_name[folded] = source_id
         source_of_cue[cue_hit.span.start] = source_by_name[folded]
 

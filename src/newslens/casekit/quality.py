@@ -341,3 +341,42 @@ def format_table(runs: list[CaseRun], misses: bool = True) -> str:
                         f"- {run.case}, {s.kind}, drafted but not in the finished tables: " + "; ".join(s.wrong)
                     )
     return "\n".join(lines)
+
+
+def time_case_new(root: Path | None = None) -> dict[str, float]:
+    """Seconds ``case new`` takes on each article of :data:`CASES` (in process, into a temporary course folder:
+    drafting, writing the folder and validating it with the loaders)."""
+    import tempfile
+
+    from ..data import _article_path
+    from .draft import new_case
+
+    root = Path(root) if root else paths.REPO_ROOT
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="newslens-casekit-") as tmp:
+        for n, (case, data_dir, lang, anchor) in enumerate(CASES):
+            folder = root / data_dir if data_dir else root / "data"
+            article = _article_path(lang, folder)[1]
+            started = time.perf_counter()
+            new_case(article, lang=lang, anchor=anchor, name=f"bench_{n}", root=Path(tmp))
+            timings[case] = time.perf_counter() - started
+    return timings
+
+
+def bench_lines(root: Path | None = None) -> list[str]:
+    """The bench's case-kit section: the quality table, the timings and one target line (PASS/FAIL)."""
+    from .gazetteer import gazetteer
+
+    started = time.perf_counter()
+    gazetteer()
+    index_seconds = time.perf_counter() - started
+    runs = quality_table(root)
+    timings = time_case_new(root)
+    slowest = max(timings.values())
+    ok = meets_targets(runs) and slowest < TIME_TARGET
+    lines = format_table(runs, misses=False).splitlines()
+    lines.append(f"gazetteer index loaded (or built) in {index_seconds:.2f} s")
+    lines.append("case new, whole folder: " + ", ".join(f"{case} {s:.2f} s" for case, s in timings.items()))
+    targets = ", ".join(f"{kind} recall >= {r}, precision >= {p}" for kind, (r, p) in TARGETS.items())
+    lines.append(f"targets: {targets}, case new under {TIME_TARGET:g} s -> {'PASS' if ok else 'FAIL'}")
+    return lines

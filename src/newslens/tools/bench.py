@@ -307,4 +307,9 @@ def main_bench(
             from .grading.bench import bench_grading
 
             print("\ngrading (a generated class, sandboxed and not):\n" + "\n".join(bench_grading(root)))
+
+        from ..casekit.quality import bench_lines
+
+        print("\n(h) case kit: drafts of newslens case new scored against the finished tables")
+        print("\n".join("  " + line for line in bench_lines(Path(course_file).resolve().parent)))
     return 0
