@@ -209,10 +209,12 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
     work = _masked(text)
     sentence_spans = sentences(work)
     places = find_places(work, lang)
-    dates = find_dates(work, lang, anchor)
     cues = find_cues(work, lang)
     quotes = find_quotes(work)
-    numbers = [(n.span, n.value) for n in find_numbers(work, lang)]
+    dates = find_dates(work, lang, anchor)
+    numbers = [  # a number inside a date expression is the date's ('il 28 aprile 2025')
+        (n.span, n.value) for n in find_numbers(work, lang) if not any(d.span.contains(n.span) for d in dates)
+    ]
     evidence: dict[str, dict[str, tuple[Span, str]]] = {t: {} for t in _FACTS}
     rows: dict[str, list[dict[str, str]]] = {t: [] for t in _FACTS}
     ambiguous: list[str] = []
@@ -326,7 +328,7 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
     for cue_hit in cues:
         if not cue_hit.is_attribution:
             continue
-        name = _source_name(cue_hit, lang)
+        name = _source_name(cue_hit, lang, [d.span for d in dates])
         if not name or name.lower() in _PRONOUNS:
             continue  # 'secondo lui', 'he said': the source is a person named before, for a person to link
         folded = name.lower()
@@ -545,23 +547,38 @@ _CUE_WORDS = re.compile(
 )
 
 
-def _source_name(hit: CueHit, lang: str) -> str:
-    """The source an attribution cue names, as a verbatim piece of its span ('' when it names none)."""
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:e|ed|ma|mentre|poi|inoltre|infine|and|but|while|then|also|fino ad allora|until then)\b[\s,]*)+", re.I
+)
+
+
+def _source_name(hit: CueHit, lang: str, dates: list[Span] | None = None) -> str:
+    """The source an attribution cue names, as a verbatim piece of its span ('' when it names none): the words
+    after 'secondo' or a passive's 'da', or the subject before a verb of saying, without a date expression,
+    a leading conjunction or an apposition between commas ('Kovalenko, responsabile del Centro ..., ha scritto')."""
     span = hit.span.text
     stripped = _CUE_WORDS.sub("", span)
     if stripped != span:
         return stripped.strip(" ,")
     agent = re.search(r"\b(?:da(?:l|lla|i|gli|lle|ll’)?|by)\s+(.+)$", span)
-    if agent and re.search(r"(?:at[oaie]|ed|en) (?:da|by)", span):
+    if agent and re.search(r"(?:at[oaie]|ed|en)\b.* (?:da(?:l|lla|i|gli|lle|ll’)?|by)\b", span):
         return agent.group(1).strip(" ,")
     verb = re.search(
-        r"\s(?:non\s+)?(?:ha|hanno|aveva|avevano|è|sono|said|says|told|added|stated|confirmed|wrote|reported|announced|"
-        r"denied|warned|claimed|called|agree[sd]?|stimano|evidenzian[oa]|estimate|highlight)\b",
+        r"\s(?:non\s+)?(?:ha|hanno|aveva|avevano|avrebbe|avrebbero|è|sono|said|says|told|added|stated|confirmed|wrote|"
+        r"reported|announced|denied|warned|claimed|called|agree[sd]?|stimano|evidenzian[oa]|estimate|highlight|"
+        r"\w+ava(?:no)?)\b",
         " " + span,
     )
     if verb and verb.start() > 1:
-        subject = span[: verb.start() - 1].strip(" ,")
-        subject = re.sub(r"^(?:(?:il|lo|la|i|gli|le|l’|the)\s+)?(?:\d{1,2} \w+ (?:\d{4} )?)", "", subject).strip(" ,")
+        start, end = hit.span.start, hit.span.start + verb.start() - 1
+        for date in dates or []:  # a date expression before the subject: 'Il 28 ottobre il segretario ...'
+            if date.start <= start < date.end or (start <= date.start < end and not span[: date.start - start].strip()):
+                start = max(start, date.end)
+        subject = span[start - hit.span.start : end - hit.span.start]
+        apposition = re.match(r"^(.*?[^\s,]),\s.*,\s*$", subject + ",") if subject.count(",") >= 2 else None
+        if apposition:
+            subject = apposition.group(1)
+        subject = _LEADING_WORDS.sub("", subject.strip(" ,")).strip(" ,")
         if subject and len(subject.split()) <= 12 and subject in span:
             return subject
     if "source" in hit.kinds:
