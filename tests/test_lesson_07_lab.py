@@ -111,3 +111,7 @@ def test_notebook_has_its_sections_and_no_stored_outputs():
         next_link=lesson.next.source.name if lesson.next else None,
     )
     checks.assert_no_stored_outputs_nor_bench_cells(NOTEBOOK)
+
+
+def test_try_it_challenges(session):
+    checks.assert_try_it_challenges_work(session, NOTEBOOK, "07")
