@@ -25,6 +25,7 @@ import pandas as pd
 from .. import exercises
 from ..errors import UserError
 from ..layout import CourseLayout
+from . import probes
 from .gradebook import GRADEBOOK_COLUMNS, GradebookRow, read_csv, run_flags, submission_rows, to_frame, write_csv
 from .lms import RUBRIC_FILE, merge_rubric, write_outputs
 from .otter_adapter import Evaluator, checksums, extract_tests, question_variables
@@ -144,11 +145,13 @@ def grade_submission(
             if mine is None:
                 mine = Tests.unpack(autograder_zip(source, build_dir, root=course.root), Path(tmp))
             mine.verify()
+            function_inputs = probes.encoded(source.parent, sub.assignment)
             run = run_student(
                 sub.notebook,
                 sub.assignment,
                 mine.variables,
                 limits,
+                probes=function_inputs,
                 root=course.root,
                 sandbox=sandbox,
                 hidden=[*hidden, mine.folder.parent, build_dir or course.otter_build],
@@ -156,9 +159,9 @@ def grade_submission(
             mine.verify()
             if evaluator is None:
                 with Evaluator(course.root) as own:
-                    evaluated = own.evaluate(mine.folder, mine.sums, run.get("answers", {}))
+                    evaluated = own.evaluate(mine.folder, mine.sums, run.get("answers", {}), function_inputs)
             else:
-                evaluated = evaluator.evaluate(mine.folder, mine.sums, run.get("answers", {}))
+                evaluated = evaluator.evaluate(mine.folder, mine.sums, run.get("answers", {}), function_inputs)
         if evaluated["status"] == "ok":
             run["questions"] = evaluated["questions"]
         else:

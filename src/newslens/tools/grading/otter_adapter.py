@@ -89,17 +89,37 @@ def _not_plain_result(test_file: Any, names: Mapping[str, str]) -> dict[str, Any
     return {"score": 0.0, "possible": test_file.possible, "cases": cases}
 
 
-def evaluate(tests_dir: Path, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Run every test file of ``tests_dir`` on the decoded ``answers`` (tagged JSON by variable name)."""
+def _rebuild(name: str, doc: Any, probes: Mapping[str, list[Any]]) -> Any:
+    """One answer from its tagged JSON; a function answer's results become a stand-in (see :mod:`.probes`)."""
+    from .plain import Calls, NotPlain, decode
+    from .probes import stand_in
+
+    value = decode(doc)
+    if isinstance(value, Calls):
+        inputs = [decode(d) for d in probes.get(name, [])]
+        if len(inputs) != len(value.results):
+            return NotPlain("a function whose results do not match the grader's inputs")
+        return stand_in(name, list(zip(inputs, value.results, strict=True)), NotPlain)
+    return value
+
+
+def evaluate(
+    tests_dir: Path, answers: Mapping[str, Any], probes: Mapping[str, list[Any]] | None = None
+) -> dict[str, Any]:
+    """Run every test file of ``tests_dir`` on the decoded ``answers`` (tagged JSON by variable name).
+
+    ``probes``: the inputs (tagged JSON) on which the sandbox called each function answer, in order.
+    """
     from otter.test_files import ExceptionTestFile
 
-    from .plain import DecodeError, NotPlain, decode
+    from .plain import DecodeError, NotPlain
 
+    probes = probes or {}
     env: dict[str, Any] = {}
     not_plain: dict[str, str] = {}
     for name, doc in answers.items():
         try:
-            value = decode(doc)
+            value = _rebuild(name, doc, probes)
         except (DecodeError, KeyError, TypeError, ValueError) as exc:
             value = NotPlain(f"data the grader could not rebuild ({type(exc).__name__})")
         if isinstance(value, NotPlain):
@@ -115,7 +135,7 @@ def evaluate(tests_dir: Path, answers: Mapping[str, Any]) -> dict[str, Any]:
             summary["questions"][test_file.name] = _not_plain_result(test_file, bad)
             continue
         # Each question sees fresh copies: a test that mutates an answer cannot change another's result.
-        test_file.run({k: decode(answers[k]) for k in env})
+        test_file.run({k: _rebuild(k, answers[k], probes) for k in env})
         cases = [
             {
                 "name": tcr.test_case.name,
@@ -179,7 +199,13 @@ class Evaluator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def evaluate(self, tests_dir: Path, expected: Mapping[str, str], answers: Mapping[str, Any]) -> dict[str, Any]:
+    def evaluate(
+        self,
+        tests_dir: Path,
+        expected: Mapping[str, str],
+        answers: Mapping[str, Any],
+        probes: Mapping[str, list[Any]] | None = None,
+    ) -> dict[str, Any]:
         """``{"status": "ok", "questions": ...}`` or ``{"status": "crashed", "detail": ...}``.
 
         ``expected`` are the test files' checksums taken when the zip was unpacked: a mismatch is a
@@ -187,7 +213,7 @@ class Evaluator:
         """
         if checksums(tests_dir) != dict(expected):
             raise RuntimeError(f"the autograder tests in {tests_dir} changed during the batch (checksum mismatch)")
-        request = json.dumps({"tests": str(tests_dir), "answers": answers}) + "\n"
+        request = json.dumps({"tests": str(tests_dir), "answers": answers, "probes": dict(probes or {})}) + "\n"
         with self._lock:
             proc = self.start()
             assert proc.stdin is not None and proc.stdout is not None
@@ -224,7 +250,7 @@ def serve() -> int:
     for line in sys.stdin:
         try:
             request = json.loads(line)
-            result = {"status": "ok", **evaluate(Path(request["tests"]), request["answers"])}
+            result = {"status": "ok", **evaluate(Path(request["tests"]), request["answers"], request.get("probes"))}
         except Exception as exc:  # one bad request must not end the batch's evaluator
             result = {"status": "crashed", "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
         out.write(json.dumps(result, default=str) + "\n")

@@ -4,7 +4,9 @@ The sandboxed kernel encodes each answer variable with :func:`.kernel_side._nl_e
 evaluator decodes it here. Only these types come back: ``None``, ``bool``, ``int``, ``float``, ``str``,
 ``...``, lists, tuples, sets, dicts, dates, NumPy scalars and arrays of numbers or text, pandas
 ``Series``, ``DataFrame``, indexes and timestamps (with their dtypes), GeoDataFrames (geometries as
-WKT text) and shapely geometries. Anything else was exported as ``{"t": "invalid", "why": ...}`` and
+WKT text), shapely geometries, matplotlib figures (rebuilt from their titles, labels, ticks and
+artists' positions: :func:`_figure`) and a function answer's results on the grader's inputs (:class:`Calls`).
+Anything else was exported as ``{"t": "invalid", "why": ...}`` and
 decodes to :class:`NotPlain`, which the evaluator turns into a failed answer that says why. Nothing
 is unpickled, and nothing the student wrote is executed.
 """
@@ -22,6 +24,13 @@ class NotPlain:
     """An answer that was not plain data (``why``: what it was)."""
 
     why: str
+
+
+@dataclass(frozen=True)
+class Calls:
+    """A function answer's results on the grader's inputs, in their order (see :mod:`.probes`)."""
+
+    results: tuple[Any, ...]
 
 
 class DecodeError(ValueError):
@@ -93,7 +102,47 @@ def _decode(doc: Any, depth: int) -> Any:  # noqa: C901, PLR0911, PLR0912 - one 
         import shapely
 
         return shapely.from_wkt(str(v))
+    if t == "calls":
+        return Calls(tuple(decode(x) for x in _list(v)))
+    if t == "figure":
+        return _figure(doc, depth)
     raise DecodeError(f"unknown tag {t!r}")
+
+
+def _floats(v: Any, depth: int) -> list[float]:
+    return [float(_decode(x, depth + 1)) for x in _list(v)]
+
+
+def _figure(doc: dict[str, Any], depth: int) -> Any:
+    """A new matplotlib Figure drawn from the exported description (no pyplot, no student object)."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    fig = Figure()
+    suptitle = str(_decode(doc["suptitle"], depth + 1))
+    if suptitle:
+        fig.suptitle(suptitle)
+    for a in _list(doc.get("axes")):
+        ax = fig.add_subplot()
+        for p in _list(a["patches"]):
+            x, y, w, h = (float(_decode(p[k], depth + 1)) for k in ("x", "y", "w", "h"))
+            ax.add_patch(Rectangle((x, y), w, h))
+        for line in _list(a["lines"]):
+            ax.plot(_floats(line["x"], depth), _floats(line["y"], depth), label=str(_decode(line["label"], depth)))
+        points = [_floats(xy, depth) for xy in _list(a["points"])]
+        if points:
+            ax.scatter([p[0] for p in points], [p[1] for p in points])
+        for tx in _list(a["texts"]):
+            ax.text(float(_decode(tx["x"], depth)), float(_decode(tx["y"], depth)), str(_decode(tx["s"], depth)))
+        for axis in ("x", "y"):
+            ticks = _floats(a[f"{axis}ticks"], depth)
+            labels = [str(_decode(t, depth + 1)) for t in _list(a[f"{axis}ticklabels"])]
+            getattr(ax, f"set_{axis}ticks")(ticks, labels if len(labels) == len(ticks) else None)
+            getattr(ax, f"set_{axis}lim")(*_floats(a[f"{axis}lim"], depth))
+        ax.set_title(str(_decode(a["title"], depth + 1)))
+        ax.set_xlabel(str(_decode(a["xlabel"], depth + 1)))
+        ax.set_ylabel(str(_decode(a["ylabel"], depth + 1)))
+    return fig
 
 
 def _list(v: Any) -> list[Any]:

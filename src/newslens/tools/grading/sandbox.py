@@ -295,7 +295,13 @@ def bwrap_command(exe: str, workdir: Path, root: Path, hidden: Sequence[Path], e
     return cmd
 
 
-def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: str) -> Any:
+def prepare(
+    nb: Any,
+    questions: dict[str, list[str]],
+    limits: Limits,
+    workdir: str,
+    probes: dict[str, list[Any]] | None = None,
+) -> Any:
     """The notebook the sandbox runs: the grader's set-up first, otter's cells replaced, an export last."""
     import copy
 
@@ -328,6 +334,7 @@ def prepare(nb: Any, questions: dict[str, list[str]], limits: Limits, workdir: s
         "answer_cap": limits.answer_values,
         "forbidden_words": list(FORBIDDEN_WORDS),
         "cell_numbers": numbers,
+        "probes": probes or {},
     }
     code = (Path(__file__).with_name("kernel_side.py")).read_text(encoding="utf-8")
     setup = (
@@ -348,8 +355,12 @@ def run_student(
     root: Path,
     sandbox: bool = True,
     hidden: Sequence[Path] = (),
+    probes: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Run one notebook; its state (answers, errors, notes) and ``status``: ok, timeout or died."""
+    """Run one notebook; its state (answers, errors, notes) and ``status``: ok, timeout or died.
+
+    ``probes``: for each answer that may be a function, the inputs (tagged JSON) to call it on (:mod:`.probes`).
+    """
     import nbformat
 
     exe = require_sandbox() if sandbox else None
@@ -359,7 +370,7 @@ def run_student(
         inside = INSIDE if sandbox else str(workdir)
         # otter's set-up opened "<assignment>.ipynb" by name; the copy keeps that name.
         named = workdir / f"{assignment}.ipynb"
-        nbformat.write(prepare(nb, questions, limits, inside), named)
+        nbformat.write(prepare(nb, questions, limits, inside, probes), named)
         # matplotlib's font list, built once per grader process: each notebook gets its own copy.
         shutil.copytree(matplotlib_cache(), workdir / ".mpl")
         env = {
