@@ -45,26 +45,43 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _italian_folders(root: Path) -> list[Path]:
+    """The course's data folder and every case under ``cases/`` whose article is Italian (an English case's
+    ``*_it`` columns hold English: see that case's README)."""
+    import json
+
+    folders = [root / "data"]
+    for package in sorted(root.glob("cases/*/datapackage.json")):
+        try:
+            language = json.loads(package.read_text(encoding="utf-8")).get("newslens:language")
+        except (OSError, ValueError):
+            continue
+        if language == "it":
+            folders.append(package.parent)
+    return folders
+
+
 @cache
 def italian_passages(root: str) -> tuple[str, ...]:
     """The strings the course's data marks as Italian: the article's paragraphs and sentences, and the values
-    of every column named ``*_it`` of ``data/tables/*.csv`` (a ``;``-separated list counts item by item).
+    of every column named ``*_it`` of ``data/tables/*.csv`` (a ``;``-separated list counts item by item); the
+    same for every Italian practice case in ``cases/``.
     Empty when the course has no such data (the sample course of the tests)."""
-    base = Path(root) / "data"
     found: set[str] = set()
-    article = base / "article" / "it.txt"
-    if article.is_file():
-        for para in article.read_text(encoding="utf-8").splitlines():
-            para = _squash(para)
-            if para:
-                found.add(para)
-                found.update(s for s in re.split(r"(?<=[.!?])\s+", para) if s)
-    for table in sorted((base / "tables").glob("*.csv")) if (base / "tables").is_dir() else []:
-        with table.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                for column, value in row.items():
-                    if column and column.endswith("_it") and value:
-                        found.update(_squash(v) for v in value.split(";") if v.strip())
+    for base in _italian_folders(Path(root)):
+        article = base / "article" / "it.txt"
+        if article.is_file():
+            for para in article.read_text(encoding="utf-8").splitlines():
+                para = _squash(para)
+                if para:
+                    found.add(para)
+                    found.update(s for s in re.split(r"(?<=[.!?])\s+", para) if s)
+        for table in sorted((base / "tables").glob("*.csv")) if (base / "tables").is_dir() else []:
+            with table.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    for column, value in row.items():
+                        if column and column.endswith("_it") and value:
+                            found.update(_squash(v) for v in value.split(";") if v.strip())
     return tuple(sorted((p for p in found if len(p) >= MIN_PASSAGE and _ITALIAN_WORD.search(p)), key=len, reverse=True))
 
 
