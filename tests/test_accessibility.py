@@ -50,6 +50,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 COURSE = load_course(paths.REPO_ROOT / "course.toml")
 PAGES = [h.html_relpath for h in COURSE.all()] + ["index.html"]
+if COURSE.handouts.get("instructors"):  # the instructor guide (a set of its own) has its own index
+    PAGES.append("instructors/index.html")
 ALLOWLIST = Path(__file__).with_name("a11y_allowlist.toml")
 NARROW = "lessons/01_reading_the_article.html"  # the page shown at 320 px in build/screens/a11y/
 PRINTED = "lessons/02_mapping_the_places.html"  # the page with the widest tables

@@ -125,6 +125,20 @@ def test_index_lists_the_sets_in_course_order_with_times_and_objectives(built):
     assert not REMOTE.search(index)
 
 
+def test_index_shows_the_course_time_and_how_to_open_the_course_on_a_class_server(built):
+    """Issue 16: the whole course's time (lessons plus exercises); issue 18: the nbgitpuller link form and the
+    command an instructor runs for the class's links, pointing at deploy/README.md."""
+    _, pages = built
+    index = pages["index.html"]
+    assert "The whole course: about 35 minutes" in index  # the sample course: 20 + 15 minutes of lessons
+    block = index[index.index('id="class-server"') :]
+    block = block[: block.index("</section>")]
+    assert "<h2>On a class server</h2>" in block
+    assert "/hub/user-redirect/git-pull?repo=" in block and "urlpath=lab/tree/" in block
+    assert "python -m newslens links --hub" in block and "--repo" in block
+    assert "deploy/README.md" in block
+
+
 def test_pages_stay_under_two_megabytes(built):
     _, pages = built
     for name, page in pages.items():

@@ -117,7 +117,7 @@ def select(course: Course, only: list[str] | None) -> set[str]:
 
 def page_title(h: Handout, heading: str | None) -> str:
     """The notebook's first heading; exercise and solution pages always say which they are."""
-    if h.set == "lessons":
+    if h.set in ("lessons", "instructors"):
         return heading or h.title
     prefix = "Exercises" if h.set == "exercises" else "Solutions"
     if heading and (prefix[:-1].lower() in heading.lower()):
@@ -263,6 +263,10 @@ def build_handouts(
     """
     t0 = time.perf_counter()
     course = load_course(course_file, sets)
+    if course.handouts.get("instructors"):
+        from ..guide import write_guide  # the instructor guide's notebooks, generated from the course's files
+
+        write_guide(course.course_file)
     chosen = select(course, only)
     missing = [h for h in missing_notebooks(course) if h.key in chosen]
     if missing:
@@ -400,6 +404,21 @@ def build_handouts(
         manifest.index_hash = index_hash
         manifest.save()
     report.sizes["index"] = index_path.stat().st_size
+    if course.handouts.get("instructors"):
+        # The instructor guide's own index; no student page links it. Cheap to render, so compared, not cached.
+        guide_index = out_dir / "instructors" / "index.html"
+        page = render_index(
+            entries,
+            "newslens: reading one news article critically",
+            version or course_version(root),
+            build_date,
+            root,
+            instructors=True,
+        )
+        if not guide_index.is_file() or guide_index.read_text(encoding="utf-8") != page:
+            guide_index.parent.mkdir(parents=True, exist_ok=True)
+            guide_index.write_text(page, encoding="utf-8")
+        report.sizes["instructors/index"] = guide_index.stat().st_size
 
     for key, size in report.sizes.items():
         if size > MAX_BYTES:

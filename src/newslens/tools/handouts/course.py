@@ -15,12 +15,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-#: The three handout sets, in the order the index lists them.
-SETS: tuple[str, ...] = ("lessons", "exercises", "solutions")
+#: The handout sets, in order: the three the student index lists, then the instructor guide, which has an index
+#: of its own (build/handouts/instructors/index.html) and is linked from no student page.
+SETS: tuple[str, ...] = ("lessons", "exercises", "solutions", "instructors")
+STUDENT_SETS: tuple[str, ...] = ("lessons", "exercises", "solutions")
 SET_TITLES: dict[str, str] = {
     "lessons": "Lessons",
     "exercises": "Exercises (for students)",
     "solutions": "Solutions (for instructors)",
+    "instructors": "Instructor guide",
 }
 
 
@@ -32,7 +35,7 @@ class CourseError(UserError):
 class Handout:
     """One notebook of the course and the HTML page made from it."""
 
-    set: str  # lessons | exercises | solutions
+    set: str  # lessons | exercises | solutions | instructors
     name: str  # file stem, e.g. 01_reading_the_article
     source: Path  # the .ipynb
     title: str  # from course.toml; the notebook's own first heading wins when rendering
@@ -40,6 +43,7 @@ class Handout:
     execute: bool  # exercises are rendered without running (their answers are blank)
     lesson_id: str = ""
     widget: dict[str, str] | None = None  # the lesson's main widget, for the bench ([lesson.widget])
+    generated: bool = False  # its notebook is written by the build (the instructor guide, build/guide/)
     prev: Handout | None = field(default=None, repr=False)
     next: Handout | None = field(default=None, repr=False)
 
@@ -126,6 +130,23 @@ def load_course(course_file: Path, sets: tuple[str, ...] = SETS) -> Course:
         for kind, label, execute in (("exercises", "Exercises", False), ("solutions", "Solutions", True)):
             page = Handout(kind, name, root / kind / f"{name}.ipynb", f"{label}: {title}", minutes, execute, lid)
             groups[kind].append(page)
+    if "instructors" in sets and (root / "instructors" / "guide").is_dir():
+        # The instructor guide (newslens.tools.guide): pages the build generates from the course's own files.
+        from ..guide import OUT_DIR, guide_pages
+
+        for guide_page in guide_pages(course_file):
+            groups["instructors"].append(
+                Handout(
+                    "instructors",
+                    guide_page.name,
+                    root / OUT_DIR / f"{guide_page.name}.ipynb",
+                    guide_page.title,
+                    None,
+                    False,
+                    guide_page.lesson_id,
+                    generated=True,
+                )
+            )
     handouts = {s: groups[s] for s in SETS if s in sets}
     for group in handouts.values():
         for a, b in zip(group, group[1:], strict=False):
@@ -134,8 +155,8 @@ def load_course(course_file: Path, sets: tuple[str, ...] = SETS) -> Course:
 
 
 def missing_notebooks(course: Course) -> list[Handout]:
-    """Handouts whose notebook file does not exist."""
-    return [h for h in course.all() if not h.source.is_file()]
+    """Handouts whose notebook file does not exist (the generated ones are written by the build)."""
+    return [h for h in course.all() if not h.generated and not h.source.is_file()]
 
 
 def read_notebook_json(path: Path) -> dict:

@@ -176,10 +176,16 @@ def page_context(
     return {
         "title": title,
         "set": h.set,
-        "set_title": {"lessons": "Lessons", "exercises": "Exercises", "solutions": "Solutions"}[h.set],
+        "set_title": {
+            "lessons": "Lessons",
+            "exercises": "Exercises",
+            "solutions": "Solutions",
+            "instructors": "Instructor guide",
+        }[h.set],
         "prev": link(h.prev),
         "next": link(h.next),
-        "index_href": f"{depth}index.html",
+        # The instructor guide's pages go up to its own index, beside them: no page leads students to it.
+        "index_href": "index.html" if h.set == "instructors" else f"{depth}index.html",
         "minutes": h.minutes,
         "version": version,
         "build_date": build_date,
