@@ -19,7 +19,7 @@ import json
 import pickle
 import re
 import tempfile
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -70,30 +70,36 @@ class PlaceHit:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_FOLD = str.maketrans({mark: "'" for mark in APOSTROPHES} | {"‐": "-"})
+_LATIN = re.compile(r"[A-Za-zÀ-ÿĀ-ž'’ .\-]+")
+
+
 def _fold(name: str) -> str:
-    for mark in APOSTROPHES:
-        name = name.replace(mark, "'")
-    return re.sub(r"\s+", " ", name.replace("‐", "-").strip()).casefold()
+    folded = name.translate(_FOLD).strip()
+    if "  " in folded or "\t" in folded or "\n" in folded:
+        folded = " ".join(folded.split())
+    return folded.casefold()
 
 
 def _latin(name: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-zÀ-ÿĀ-ž'’ .\-]+", name))
+    return _LATIN.fullmatch(name) is not None
 
 
 class _Names:
     """Folded name -> candidates, stored as plain tuples (a pickle of 200,000 names loads in a fraction of a second)."""
 
     def __init__(self, names: dict[str, list[Candidate]]):
-        table: dict[Candidate, int] = {}
+        table: dict[str, int] = {}
         self.rows: list[tuple[object, ...]] = []
         self.index: dict[str, tuple[int, ...]] = {}
+        names_of_fields = [f.name for f in fields(Candidate)]
         for key, bucket in names.items():
             ids = []
             for candidate in bucket:
-                if candidate not in table:
-                    table[candidate] = len(self.rows)
-                    self.rows.append(astuple(candidate))
-                ids.append(table[candidate])
+                if candidate.key not in table:
+                    table[candidate.key] = len(self.rows)
+                    self.rows.append(tuple(getattr(candidate, name) for name in names_of_fields))
+                ids.append(table[candidate.key])
             self.index[key] = tuple(ids)
 
     def get(self, key: str, default: list[Candidate] | None = None) -> list[Candidate]:
@@ -593,8 +599,11 @@ def find_places(text: str, lang: str, index: Gazetteer | None = None) -> list[Pl
         if not candidates:
             i += 1
             continue
-        via = "name"
-        hits.append(PlaceHit(Span(start, end, text[start:end]), list(candidates), via))
+        top = candidates[0]
+        alternate = top.kind == "city" and _fold(top.name_en) != folded
+        via = "alternate name" if alternate else "name"
+        note = f"matched by an alternate name of {top.name_en} in GeoNames: check it is this place" if alternate else ""
+        hits.append(PlaceHit(Span(start, end, text[start:end]), list(candidates), via, note))
         taken.append(Span(start, end, text[start:end]))
         i += length
 
