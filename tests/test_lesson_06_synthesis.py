@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import lesson_checks as checks
+import nbformat
 import pandas as pd
 import pytest
 from pyproj import Transformer
@@ -141,8 +142,12 @@ def test_explorer_filters_and_redraws_all_views(session, evidence, types, low, h
     to_hex_in_kernel = "__import__('matplotlib').colors.to_hex"
     colours = session.value(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in {timeline}['bars']]")
     assert all(c == highlight for c in colours)
-    # the base figure keeps every event, in grey
-    assert session.value("len(explorer_fig.axes[2].patches)") == spans.sum()
+    # the base figure keeps every event, in grey (the highlight bars are separate artists, drawn over it)
+    grey = session.value("style.BORDER").lower()
+    base_colours = session.value(f"[{to_hex_in_kernel}(p.get_facecolor()) for p in explorer_fig.axes[2].patches]")
+    assert base_colours.count(grey) == spans.sum()
+    # the widget's picture is a PNG of the whole figure
+    assert session.value("bytes(explorer_image.value[:8]).hex()") == b"\x89PNG\r\n\x1a\n".hex()
 
 
 def test_brief_cites_only_existing_claims_with_their_grades(session, evidence):
@@ -206,3 +211,18 @@ def test_every_figure_has_alt_text(session):
 def test_figures_meet_contrast(session):
     """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
     assert checks.figure_contrast_failures(session) == []
+
+
+def test_figures_read_at_print_size(session):
+    """No text under 8 pt printed, no overlapping texts, no text over a marker it does not label (issue 16)."""
+    assert checks.figure_readability_failures(session) == []
+
+
+def test_try_it_challenges_work(session):
+    checks.assert_try_it_challenges_work(session, NOTEBOOK, "06")
+
+
+def test_no_code_cell_is_longer_than_25_lines():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    long = {i: len(c.source.splitlines()) for i, c in enumerate(cells) if c.cell_type == "code"}
+    assert {i: n for i, n in long.items() if n > 25} == {}
