@@ -692,6 +692,95 @@ def times_table(course_file: Path) -> list[tuple[str, int | None, int, int | Non
     return rows
 
 
+def time_needed_text(minutes: int, exercise: int | None) -> str:
+    """What a lesson's "## Time needed" section says, from course.toml's two numbers."""
+    if exercise:
+        return (
+            f"About {minutes} minutes for the lesson and about {exercise} minutes for its exercises "
+            f"({minutes + exercise} minutes in all), for a student with basic Python."
+        )
+    return f"About {minutes} minutes, for a student with basic Python."
+
+
+_TIME_NEEDED = re.compile(r"(## Time needed[ \t]*\n)(\n?)(.*?)(\n*)(?=\n## |\Z)", re.S)
+
+
+def set_time_needed(notebook: Path, text: str) -> bool:
+    """Rewrite the body of the notebook's "## Time needed" section (one cell; the notebook is re-read here, just
+    before writing, and written back in the repository's JSON format); True if it changed."""
+    nb = _read_nb(notebook)
+    for cell in nb["cells"]:
+        source = _source(cell)
+        if cell.get("cell_type") != "markdown" or "## Time needed" not in source:
+            continue
+        new = _TIME_NEEDED.sub(lambda m: m.group(1) + m.group(2) + text + m.group(4), source, count=1)
+        if new == source:
+            return False
+        cell["source"] = new.splitlines(keepends=True) if isinstance(cell["source"], list) else new
+        Path(notebook).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return True
+    raise ValueError(f"{notebook}: no '## Time needed' section")
+
+
+def set_course_minutes(course_file: Path, lesson_id: str, minutes: int, exercise: int | None) -> None:
+    """Set ``minutes`` (and ``exercise_minutes``, after it) of one ``[[lesson]]`` of course.toml, editing only those
+    lines so its comments and layout stay."""
+    text = Path(course_file).read_text(encoding="utf-8")
+    start = text.index(f'id = "{lesson_id}"')
+    nxt = text.find("\n[", start)
+    end = len(text) if nxt < 0 else nxt
+    block = text[start:end]
+    block = re.sub(r"(?m)^exercise_minutes = \d+\n", "", block)
+    block, n = re.subn(r"(?m)^minutes = \d+$", f"minutes = {minutes}", block)
+    if n == 0:
+        block = block.rstrip("\n") + f"\nminutes = {minutes}\n"
+    if exercise:
+        block = re.sub(r"(?m)^(minutes = \d+)$", rf"\1\nexercise_minutes = {exercise}", block)
+    Path(course_file).write_text(text[:start] + block + text[end:], encoding="utf-8")
+
+
+def write_times(course_file: Path) -> list[str]:
+    """Apply the time rule: course.toml's minutes and exercise_minutes, then each lesson's "## Time needed" cell;
+    returns what changed."""
+    course_file = Path(course_file).resolve()
+    changed = []
+    for lid, recorded, rule, ex_recorded, ex_rule in times_table(course_file):
+        if (recorded, ex_recorded) != (rule, ex_rule):
+            set_course_minutes(course_file, lid, rule, ex_rule)
+            changed.append(f"course.toml lesson {lid}: {recorded}/{ex_recorded} -> {rule}/{ex_rule}")
+    for entry in _course(course_file).get("lesson", []):
+        notebook = course_file.parent / entry["notebook"]
+        if notebook.is_file() and set_time_needed(
+            notebook, time_needed_text(entry["minutes"], entry.get("exercise_minutes"))
+        ):
+            changed.append(f"{entry['notebook']}: Time needed")
+    return changed
+
+
+def readme_course_table(course_file: Path) -> str:
+    """README's "The course" table, from course.toml: each lesson with its exercise set, both times and their sum,
+    then the totals (``python -m newslens.tools.guide --readme-table`` prints it)."""
+    rows = [
+        "| # | Lesson | Exercise | Lesson time | Exercise time | Total |",
+        "|---|--------|----------|-------------|---------------|-------|",
+    ]
+    total_l = total_e = 0
+    for entry in _course(course_file).get("lesson", []):
+        lm, em = int(entry.get("minutes") or 0), int(entry.get("exercise_minutes") or 0)
+        total_l, total_e = total_l + lm, total_e + em
+        ex = entry.get("exercise")
+        link = f"[exercises](exercises/{ex}.ipynb)" if ex else "–"
+        rows.append(
+            f"| {int(entry['id'])} | [{entry['title']}]({entry['notebook']}) | {link} | {lm} min | "
+            f"{f'{em} min' if em else '–'} | {lm + em} min |"
+        )
+    whole = total_l + total_e
+    rows.append(
+        f"| | **All lessons** | | **{total_l} min** | **{total_e} min** | **{whole} min** (about {whole / 60:.1f} h) |"
+    )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m newslens.tools.guide [--times]``: write build/guide/, or print the time rule's minutes."""
     import argparse
@@ -700,8 +789,19 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m newslens.tools.guide", description=main.__doc__)
     parser.add_argument("--times", action="store_true", help="print each lesson's minutes by the time rule")
+    parser.add_argument(
+        "--write-times", action="store_true", help="write the rule's minutes into course.toml and the lessons"
+    )
+    parser.add_argument("--readme-table", action="store_true", help="print README's course table")
     parser.add_argument("--course", default=str(paths.REPO_ROOT / "course.toml"))
     args = parser.parse_args(argv)
+    if args.readme_table:
+        print(readme_course_table(Path(args.course)))
+        return 0
+    if args.write_times:
+        for line in write_times(Path(args.course)):
+            print(line)
+        return 0
     if args.times:
         print("lesson  minutes (rule)  exercise_minutes (rule)")
         for lid, rec, rule, ex_rec, ex_rule in times_table(Path(args.course)):
