@@ -230,3 +230,13 @@ def test_key_tables_are_json_serialisable(session):
 def test_figures_meet_contrast(session):
     """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
     assert checks.figure_contrast_failures(session) == []
+
+
+def test_try_it_challenges(session):
+    checks.assert_try_it_challenges_work(session, NOTEBOOK, "01")
+
+
+def test_figures_are_readable(session):
+    """At A4 print size: no text under 8 pt, no overlapping texts, no text over a marker it does not label,
+    no label cut by an ellipsis to under 20 characters (issue 16)."""
+    assert checks.figure_readability_failures(session) == []

@@ -218,6 +218,12 @@ def test_try_it_challenges(session):
     checks.assert_try_it_challenges_work(session, NOTEBOOK, "04")
 
 
+def test_figures_are_readable(session):
+    """At A4 print size: no text under 8 pt, no overlapping texts, no text over a marker it does not label,
+    no label cut by an ellipsis to under 20 characters (issue 16)."""
+    assert checks.figure_readability_failures(session) == []
+
+
 KEY_TABLES = {
     "timeline": "timeline[['event_id', 'y', 'label']].to_json()",
     "candidates": "candidates.to_json()",

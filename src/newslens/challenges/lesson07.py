@@ -6,6 +6,7 @@ lesson's variables, which the student may have changed.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import pandas as pd
@@ -84,11 +85,10 @@ def _pages() -> int:
 
 
 def _count(answer: Any) -> int | None:
-    try:
-        number = int(answer)
-    except (TypeError, ValueError):
+    # A whole number, Python's or numpy's (nunique gives a Python int, a sum a numpy one); not a bool.
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
         return None
-    return number if number == answer else None
+    return int(answer)
 
 
 tryit.register(
