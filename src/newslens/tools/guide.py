@@ -293,8 +293,8 @@ def lesson_minutes(notebook: Path) -> int:
 
 
 def exercise_minutes(student_notebook: Path, source: Path) -> int:
-    """The exercise set's honest minutes by the time rule: its prose (hints folded), its setup code cells, and each
-    question (auto-graded or written)."""
+    """The exercise set's honest minutes by the time rule: its prose (hints folded) and each question (auto-graded
+    or written)."""
     nb = _read_nb(student_notebook)
     prose = sum(_prose_words(_source(c)) for c in nb.get("cells", []) if c.get("cell_type") == "markdown")
     auto, written = question_count(source)
