@@ -389,7 +389,8 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
         )
         evidence["events"][event_id] = (date_hit.span, date_hit.method)
 
-    # ---- claims: sentences with a cue, a number or a quote
+    # ---- claims: sentences with a cue, a number, a quote or a source named elsewhere with a cue ('KCNA')
+    source_names = {r["article_mention_it"] for r in rows["sources"] if len(r["article_mention_it"]) >= 3}
     count = 0
     for sentence in sentence_spans:
         if _is_heading(sentence, work):
@@ -397,7 +398,8 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
         inside = [c for c in cues if sentence.contains(c.span)]
         has_number = any(sentence.contains(s) for s, _ in numbers)
         has_quote = any(sentence.contains(q) for q in quotes)
-        if not (inside or has_number or has_quote):
+        named_source = any(name in sentence.text for name in source_names)
+        if not (inside or has_number or has_quote or named_source):
             continue
         count += 1
         if count > 99:
@@ -429,7 +431,10 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
                 "distortion": "",
             }
         )
-        evidence["claims"][claim_id] = (sentence, "sentence with " + ", ".join(_reasons(inside, has_number, has_quote)))
+        evidence["claims"][claim_id] = (
+            sentence,
+            "sentence with " + ", ".join(_reasons(inside, has_number, has_quote, named_source)),
+        )
 
     return Draft(
         text=text,
@@ -447,7 +452,7 @@ def draft_article(text: str, lang: str, anchor: dt.date) -> Draft:
     )
 
 
-def _reasons(cues: list[CueHit], number: bool, quote: bool) -> list[str]:
+def _reasons(cues: list[CueHit], number: bool, quote: bool, source: bool = False) -> list[str]:
     reasons = []
     if cues:
         reasons.append("cues " + ", ".join(dict.fromkeys(n for c in cues for n in c.cues)))
@@ -455,6 +460,8 @@ def _reasons(cues: list[CueHit], number: bool, quote: bool) -> list[str]:
         reasons.append("a number")
     if quote:
         reasons.append("a quotation")
+    if source and not cues:
+        reasons.append("a named source")
     return reasons
 
 
