@@ -289,14 +289,19 @@ def test_static_examples_are_the_claims_furthest_from_the_diagonal(session, clai
 
 
 def test_grading_callbacks_are_quick(session, claims, tmp_path):
-    seconds = checks.callback_cpu_seconds(session, f"claim_picker.value = '{claims.index[1]}'")
-    assert seconds < 0.5, f"the claim picker's callback used {seconds:.2f} s of CPU"
+    """Each of the form's callbacks well under 100 ms of the kernel's CPU (median of a few; the bench times the
+    claim picker in wall time)."""
+    picks = [checks.callback_cpu_seconds(session, f"claim_picker.value = '{claims.index[k]}'") for k in (1, 2, 3)]
+    assert sorted(picks)[1] < 0.1, f"the claim picker's callback used {sorted(picks)[1]:.3f} s of CPU"
+    presses = []
     with grading_in(session, tmp_path):
-        session.run(
-            "reliability_picker.value, credibility_picker.value = 'C', 2\nreason_box.value = 'One origin only.'"
-        )
-        seconds = checks.callback_cpu_seconds(session, "reveal_button.click()")
-    assert seconds < 0.5, f"saving and revealing used {seconds:.2f} s of CPU"
+        for number in (2, 3, 4):
+            session.run(
+                f"reliability_picker.value, credibility_picker.value = 'C', {number}\n"
+                "reason_box.value = 'One origin only.'"
+            )
+            presses.append(checks.callback_cpu_seconds(session, "reveal_button.click()"))
+    assert sorted(presses)[1] < 0.1, f"saving and revealing used {sorted(presses)[1]:.3f} s of CPU"
 
 
 KEY_TABLES = {
@@ -391,3 +396,54 @@ def test_the_letter_claims_words_have_one_origin_kcna(session):
 def test_figures_meet_contrast(session):
     """Text at 4.5:1 (3:1 if large), markers, lines and outlines at 3:1 against what they sit on (issue 17)."""
     assert checks.figure_contrast_failures(session) == []
+
+
+def test_try_it_challenges_work(session):
+    checks.assert_try_it_challenges_work(session, NOTEBOOK, "05")
+
+
+def test_no_code_cell_is_longer_than_25_lines():
+    import nbformat
+
+    long = {
+        i: len(c.source.splitlines())
+        for i, c in enumerate(nbformat.read(NOTEBOOK, as_version=4).cells)
+        if c.cell_type == "code" and len(c.source.splitlines()) > 25
+    }
+    assert not long, f"cells longer than 25 lines (index: lines): {long}"
+
+
+def test_reasons_table_shows_each_reason_whole(session, claims, sources):
+    """pandas cuts a text column at 50 characters by default; the reasons table must show every reason whole."""
+    import html
+
+    shown = "\n".join(
+        str(out.get("data", {}).get("text/html", ""))
+        for cell in session.nb.cells
+        if cell.cell_type == "code" and "credibility_reason" in cell.source and "max_colwidth" in cell.source
+        for out in cell.get("outputs", [])
+    )
+    used = sources.loc[claims["source_id"].unique(), "reliability_reason"]
+    reasons = set(claims["credibility_reason"].dropna()) | set(used.dropna())
+    assert max(map(len, reasons)) > 50
+    missing = [r for r in reasons if html.escape(r, quote=False) not in shown]
+    assert not missing, f"{len(missing)} reasons not shown whole, e.g. {missing[:2]}"
+
+
+def test_matrix_by_origin_gathers_the_websites_of_each_origin(session, claims):
+    links = pd.DataFrame(session.value("links[['claim_id', 'outlet', 'origin', 'stance']].to_dict('records')"))
+    matrix = session.value("{f'{o}|{c}': float(v) for (o, c), v in origin_claim.stack().dropna().items()}")
+    expected = {}
+    for (origin, claim_id), group in links.groupby(["origin", "claim_id"]):
+        stances = set(group["stance"])
+        expected[f"{origin}|{claim_id}"] = 0.0 if len(stances) == 2 else float(stances.pop())
+    assert matrix == expected
+    rows = session.value("origin_claim.index.tolist()")
+    assert sorted(rows) == sorted(links["origin"].unique()) and len(rows) < links["outlet"].nunique()
+    assert session.value("origin_claim.columns.tolist()") == claims.index.tolist()
+    # each row's label gives the number of websites behind the origin
+    labels = session.value("origin_labels")
+    sites = links.groupby("origin")["outlet"].nunique()
+    for origin, label in zip(rows, labels, strict=True):
+        n = int(sites[origin])
+        assert label == f"{origin} ({n} site{'s' if n > 1 else ''})"
