@@ -447,3 +447,9 @@ def test_matrix_by_origin_gathers_the_websites_of_each_origin(session, claims):
     for origin, label in zip(rows, labels, strict=True):
         n = int(sites[origin])
         assert label == f"{origin} ({n} site{'s' if n > 1 else ''})"
+
+
+def test_figures_are_readable(session):
+    """At A4 print size: no text under 8 pt, no overlapping texts, no text over a marker it does not label,
+    no label cut by an ellipsis to under 20 characters (issue 16)."""
+    assert checks.figure_readability_failures(session) == []
