@@ -283,28 +283,12 @@ def solution_figures(notebook):
             plt.close("all")
 
 
-#: Solutions whose figures still fail, with the reason; strict, so a fixed one must leave the list.
-KNOWN_FAILING: dict[str, str] = {
-    "04_charting_the_timeline": "being fixed: the 9 in timeline prints its 10 pt ticks at 7.8 pt",
-    "90_prepost_form_a": "being fixed: the timeline's legend widens the PNG, 10 pt ticks print at 7.6 pt",
-    "91_prepost_form_b": "being fixed: the timeline's legend widens the PNG, 10 pt ticks print at 7.6 pt",
-}
-
-
-@pytest.mark.parametrize(
-    "notebook",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_FAILING[p.stem], strict=True))
-        if p.stem in KNOWN_FAILING
-        else p
-        for p in SOLUTIONS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("notebook", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_figures_read_at_print_size(notebook, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
     failures, seen = [], 0
+    plt.style.use("default")  # matplotlib's defaults, as in a fresh kernel (the notebook sets its own style)
     for index, fig in solution_figures(notebook):
         seen += 1
         failures += [
