@@ -181,8 +181,12 @@ def test_workflow_fills_tables_in_foreign_key_order(session):
 
 
 def test_explorer_callback_is_quick(session):
-    seconds = checks.callback_cpu_seconds(session, "credibility_range.value = (2, 4)")
-    assert seconds < 0.5, f"the explorer callback used {seconds:.2f} s of CPU"
+    # Issue 16: a lesson widget answers in under 100 ms. Process time, so a busy machine does not count against it;
+    # the median of a few changes, the values course.toml's bench uses.
+    values = [(1, 2), (3, 6), (2, 4), (1, 6), (2, 4)]
+    seconds = sorted(checks.callback_cpu_seconds(session, f"credibility_range.value = {v}") for v in values)
+    median = seconds[len(seconds) // 2]
+    assert median < 0.1, f"the explorer callback used {median * 1000:.0f} ms of CPU (median; all: {seconds})"
 
 
 KEY_TABLES = {
