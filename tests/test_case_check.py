@@ -194,3 +194,31 @@ def test_the_command_line(tmp_path):
     assert incomplete.returncode == 1, incomplete.stdout + incomplete.stderr
     assert "kcna: no URL and date" in incomplete.stdout
     assert cli(str(tmp_path / "nowhere")).returncode == 2
+
+
+def test_a_case_drafted_by_case_new_loads_and_lists_every_drafted_row(tmp_path, capsys):
+    """Step 1 of the README's three: ``case new`` drafts a case that loads but is not complete. Every row that
+    draft/rows.csv marks ``status = draft`` is on the to-do list until a person sets ``checked``."""
+    from newslens.casekit.draft import new_case
+
+    article = paths.REPO_ROOT / "cases" / "practice_b" / "article" / "en.txt"
+    made = new_case(article, lang="en", anchor="2024-12-06", name="drafted", root=tmp_path)
+    status, out, _ = _check(made.folder, capsys)
+    assert status == 1
+    assert "Valid: every table loads" in out
+    marks = made.folder / "draft" / "rows.csv"
+    with marks.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    drafted = [r for r in rows if r["status"] == "draft"]
+    assert drafted and len(drafted) == out.count(": still a draft (draft/rows.csv line ")
+    for row in drafted:
+        assert f" {row['row_id']}: still a draft" in out
+
+    for row in rows:
+        row["status"] = "checked"
+    with marks.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    _, out, _ = _check(made.folder, capsys)
+    assert "still a draft" not in out

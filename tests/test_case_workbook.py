@@ -3,7 +3,8 @@
 The workbook is executed with the course's runner on the course's own case (``data``), as a temporary copy whose
 ``CASE = ...`` line is the one an instructor changes; in the same kernel, every code cell then runs again for each
 folder of ``cases/`` found, with ``CASE`` set to it (one kernel start instead of one per case: each start and import
-costs seconds on a busy machine). Every figure is checked for contrast as it is shown. What the figures show is
+costs seconds on a busy machine). Every figure is checked for contrast: as it is shown in the first run (the lessons'
+figure watch), as drawn in the re-runs. What the figures show is
 compared with the case's tables, re-read here with the loaders: the map has one mark per place that can be drawn, a
 dot only for a place known to the town, and every place with coordinates on it; the timeline one row per event; the
 grade matrix one count per claim; the copy chain runs from a primary source to the article. A draft copy of a
@@ -79,16 +80,34 @@ def kernel(tmp_path_factory):
         yield run
 
 
-def _rerun(run: NotebookRun, case: str) -> Workbook:
-    """Run every code cell of the workbook again in ``run``'s kernel, on ``case``."""
-    shown, failures = run.value(f"{FIGURES}.shown"), len(run.value(f"{FIGURES}.failures"))
+#: Appended to each re-run cell: count the figures it drew, check their contrast (if ``_nl_check``), close them unseen.
+AFTER_CELL = """
+import matplotlib.pyplot as _plt
+for _nl_fig in map(_plt.figure, _plt.get_fignums()):
+    _nl_drawn += 1
+    if _nl_check:
+        from newslens.contrast import contrast_failures as _nl_failures
+        _nl_contrast += [dict(p, cell="re-run") for p in _nl_failures(_nl_fig)]
+_plt.close("all")
+"""
+
+
+def _rerun(run: NotebookRun, case: str, check_contrast: bool = True) -> Workbook:
+    """Run every code cell of the workbook again in ``run``'s kernel, on ``case``. The figures are closed unseen
+    (rendering them is the slow part) and, with ``check_contrast``, checked for contrast as drawn; the draft cases,
+    whose test is that every cell runs and says what it leaves out, skip the check."""
     code = [c.source for c in nbformat.read(WORKBOOK, as_version=4).cells if c.cell_type == "code"]
-    printed = run.run(CASE_LINE.sub(f"CASE = {case!r}", code[0]))
-    for source in code[1:]:
-        printed += run.run(source + "\nimport matplotlib.pyplot as _plt; _plt.show()")  # as the inline backend does
-    return Workbook(
-        case, run, printed, run.value(f"{FIGURES}.shown") - shown, run.value(f"{FIGURES}.failures")[failures:]
+    run.run(
+        f"_nl_drawn, _nl_contrast, _nl_check = 0, [], {check_contrast!r}\n"
+        "import matplotlib.pyplot as _plt\n_nl_show, _plt.show = _plt.show, lambda *args, **kwargs: None"
     )
+    try:
+        printed = run.run(CASE_LINE.sub(f"CASE = {case!r}", code[0]))
+        for source in code[1:]:
+            printed += run.run(source + AFTER_CELL)
+    finally:
+        run.run("_plt.show = _nl_show")
+    return Workbook(case, run, printed, run.value("_nl_drawn"), run.value("_nl_contrast"))
 
 
 @pytest.fixture(scope="module", params=CASES)
@@ -190,7 +209,7 @@ def test_a_draft_case_runs_with_notes_instead_of_errors(kernel, tmp_path):
     shutil.copytree(paths.REPO_ROOT / "cases" / "practice_a", draft)
     _blank(draft, "places", "place_id", "nampo", ["lat", "lon"])
     _blank(draft, "claims", "claim_id", "c05", ["credibility"])
-    draft_case = _rerun(kernel, str(draft))
+    draft_case = _rerun(kernel, str(draft), check_contrast=False)
     run, printed = draft_case.run, draft_case.printed
     assert "Note: nampo is not on the map: no coordinates and no area." in printed
     assert "claims: did NOT load" in printed
@@ -199,5 +218,20 @@ def test_a_draft_case_runs_with_notes_instead_of_errors(kernel, tmp_path):
     drawn = _gids(run, "place_map.figure", "place:")
     assert "place:nampo" not in drawn and "place:pyongyang" in drawn
     assert run.value("grades.figure is None")
-    assert draft_case.figures_shown == 3  # map, timeline, copy chain
+    assert run.value("[x.figure is not None for x in (place_map, story, chain)]") == [True, True, True]
     assert run.value("len(story.rows)") == 15  # practice case A's events, all still there
+
+
+def test_a_case_just_drafted_by_case_new_runs_with_notes(kernel, tmp_path):
+    """The README's step 3 before step 2 is done: the workbook on a case ``case new`` has just drafted (practice
+    case B's article) runs, says the case is not complete and where to find the list, and draws what it can."""
+    from newslens.casekit.draft import new_case
+
+    article = paths.REPO_ROOT / "cases" / "practice_b" / "article" / "en.txt"
+    made = new_case(article, lang="en", anchor="2024-12-06", name="drafted", root=tmp_path)
+    drafted = _rerun(kernel, str(made.folder), check_contrast=False)
+    assert "Note: this case is not complete" in drafted.printed
+    assert "python -m newslens case check" in drafted.printed
+    assert drafted.run.value("place_map.figure is not None and story.figure is not None")
+    events = load_all(made.folder)["events"]
+    assert drafted.run.value("len(story.rows)") == len(events)

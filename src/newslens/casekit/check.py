@@ -21,8 +21,9 @@ What "complete" means, row by row (the course's finished data, ``data/`` and ``c
   ``credibility_reason``); a **source** has its reliability grade and reason, and a URL and its date
   (``evidence_url``, ``evidence_date``), unless it is a source nobody can link to: unnamed experts, this article
   itself, or a source whose identity is unknown (``observation`` = unknown);
-- no row of any table has ``status = draft`` (drafted by ``case new`` and not yet checked by a person). A case
-  without a ``status`` column has no drafts.
+- no row is still a draft: ``case new`` records every row it drafts in ``draft/rows.csv`` with ``status = draft``
+  until a person has checked it and set ``checked`` (a ``status`` column in a table counts the same way). A case
+  without either has no drafts.
 
 Exit status: 0 the case is valid and complete, 1 it is invalid or incomplete, 2 the argument is not a case folder.
 """
@@ -263,6 +264,16 @@ def _draft_rule(row: _Row) -> Iterable[tuple[str, str]]:
         yield "still a draft (status = draft)", "check the row against its evidence, then set status to checked"
 
 
+#: Where ``case new`` records each drafted row's status (the course's tables have no status column).
+DRAFT_ROWS = Path("draft") / "rows.csv"
+
+
+def _drafted(case: Path) -> dict[tuple[str, str], _Row]:
+    """The rows ``draft/rows.csv`` still marks ``status = draft``, by (table, row id); {} without that file."""
+    rows = _read_rows(case / DRAFT_ROWS) or []
+    return {(r.get("table"), r.get("row_id")): r for r in rows if r.get("status") == "draft"}
+
+
 def _area_checker() -> Callable[[str], bool]:
     """Whether a ``layer:feature_id`` names an area of data/geo (each layer read once, only if a row needs one)."""
     from ..geo import GeoDataError, layer_names, load_layer
@@ -292,6 +303,7 @@ def todos(case: Path) -> list[Todo]:
         "events": [_event_rule, _draft_rule],
         "claims": [_claim_rule, _draft_rule],
     }
+    drafted = _drafted(case)
     found: list[Todo] = []
     for name in ("places", "events", "sources", "claims"):
         if name not in resources:
@@ -299,9 +311,22 @@ def todos(case: Path) -> list[Todo]:
         relative = str(resources[name]["path"])
         rows = _read_rows(case / relative)
         for row in rows or []:
+            row_id = row.get(ID_COLUMNS[name])
             for rule in rules[name]:
                 for what, fix in rule(row):
-                    found.append(Todo(relative, row.number, row.line, row.get(ID_COLUMNS[name]), what, fix))
+                    found.append(Todo(relative, row.number, row.line, row_id, what, fix))
+            marked = drafted.get((name, row_id))
+            if marked is not None:
+                found.append(
+                    Todo(
+                        relative,
+                        row.number,
+                        row.line,
+                        row_id,
+                        f"still a draft ({DRAFT_ROWS.as_posix()} line {marked.line}: status = draft)",
+                        "check every cell against the evidence quote, then set its status to checked",
+                    )
+                )
     return found
 
 
