@@ -41,9 +41,9 @@ GUIDE_DIR = Path("instructors") / "guide"
 OUT_DIR = Path("build") / "guide"
 
 # --- the time rule (course.toml's header comment states the same numbers) -------------------------------------------
-WORDS_PER_MINUTE = 150  # instructional prose, read with attention
-CODE_CELL_MINUTES = 1.0  # to run a cell and look at what it shows
-CODE_LINE_MINUTES = 0.2  # to read one line of code (5 lines a minute)
+WORDS_PER_MINUTE = 180  # instructional prose, read with attention (general reading runs at 200-250)
+CODE_CELL_MINUTES = 0.75  # to run a cell and look at what it shows (a table, a figure, a printed value)
+CODE_LINE_MINUTES = 0.12  # to read one line of code with understanding (about 8 lines a minute)
 TRYIT_MINUTES = 6  # a Try-it: read the task, write a few lines, run the check, fix once
 DISCUSSION_MINUTES = 5  # the closing summary and key points, talked through
 AUTO_QUESTION_MINUTES = 5  # an auto-graded exercise question: write the code, run the check, fix once
