@@ -160,3 +160,13 @@ def test_the_callback_drawing_is_quick(explorer, evidence):
         explorer.png(selection, "Selected")
         seconds.append(time.process_time() - start)
     assert statistics.median(seconds) < 0.08, f"median {statistics.median(seconds) * 1000:.0f} ms of CPU"
+
+
+def test_a_change_that_keeps_the_same_claims_is_not_drawn_again(explorer, evidence):
+    selection = evidence[evidence["credibility"] <= 5]
+    first = explorer.png(selection, "Selected")
+    start = time.process_time()
+    again = explorer.png(selection.copy(), "Selected")
+    assert again == first
+    assert time.process_time() - start < 0.005
+    assert explorer.png(selection, "Other title") != first
