@@ -156,8 +156,9 @@ def _box(text: Text, renderer: Any) -> _Box:
 
 
 def _anchor(text: Text) -> tuple[float, float]:
-    if isinstance(text, Annotation):
-        x, y = text._get_xy_display()  # type: ignore[attr-defined]
+    if isinstance(text, Annotation):  # the point annotated (Text._get_xy_display would give the text's position)
+        renderer = text.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        x, y = text._get_xy(renderer, text.xy, text.xycoords)  # type: ignore[attr-defined]
     else:
         x, y = text.get_transform().transform(text.get_unitless_position())
     return float(x), float(y)
