@@ -15,6 +15,7 @@ each gap instead of failing.
 from __future__ import annotations
 
 import csv
+import inspect
 import re
 import shutil
 from dataclasses import dataclass
@@ -186,6 +187,21 @@ def test_the_figures_show_every_row(workbook):
     assert by_id.loc[chain[-1], "source_type"] == "this_article"
     assert by_id["relays_source_id"].isna()[chain[0]]
     assert len(source_ids) == len(set(source_ids)) == run.value("len(chain.nodes)")
+
+
+def test_no_vague_place_is_drawn_as_a_bare_marker(workbook):
+    """The course's check of honest precision (tests/test_map_precision.py's ``bare_marks``), run on the workbook's
+    map: every marker at a place with geo_precision > 1 lies inside that place's tagged circle or area."""
+    from test_map_precision import bare_marks
+
+    run = workbook.run
+    run.run(inspect.getsource(bare_marks))
+    folder = str(paths.REPO_ROOT / workbook.case)
+    report = run.value(
+        f"bare_marks([place_map.figure], __import__('newslens.data').data.load_places({folder!r}), place_map.crs)"
+    )
+    assert report["precise_hits"] > 0, "no marker matched a place: is place_map.crs the map's CRS?"
+    assert report["bare"] == []
 
 
 def _blank(case: Path, table: str, id_column: str, row_id: str, columns: list[str]) -> None:

@@ -66,7 +66,7 @@ __all__ = [
 
 WGS84 = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
-#: Kinds of place that are sites: an undisclosed site is drawn as the area it lies in, hatched (lesson 2).
+#: Kinds of place that are sites: an undisclosed site is drawn as the area it lies in, hatched (the mapping lesson).
 SITE_KINDS = ("facility", "city", "area")
 #: The smallest circle the overview map draws (a few pixels on a continental map; the zoom draws true radii).
 MIN_CIRCLE_KM = 150.0
@@ -178,7 +178,7 @@ def open_case(case: str | Path) -> Case:
 
 
 def uncertainty_circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
-    """A circle of ``radius_km`` around (lon, lat) on the ground, as a polygon in EPSG:4326 (lesson 2's function)."""
+    """A circle of ``radius_km`` around (lon, lat) on the ground, as a polygon in EPSG:4326 (the mapping lesson's)."""
     local_crs = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
     circle = gpd.GeoSeries([Point(0, 0).buffer(radius_km * 1000, 64)], crs=local_crs)
     return circle.to_crs(WGS84).iloc[0]
@@ -201,7 +201,7 @@ def place_marks(places: pd.DataFrame) -> gpd.GeoDataFrame:
     """Every place with how the map draws it (``drawn_as``: dot, circle, hatched area, area, or not drawn), its
     shape in EPSG:4326 (None when not drawn) and a ``note`` saying why a place is drawn as it is or not at all.
 
-    Lesson 2's rule: a dot only for geo_precision 1 with coordinates; a circle of the uncertainty radius for a
+    The mapping lesson's rule: a dot only for geo_precision 1 with coordinates; a circle of the uncertainty radius for a
     place known to within one; the area of ``geometry_ref`` otherwise, hatched for a site (facility, city, area)
     whose location is not disclosed; a place with none of these is not drawn, and listed.
     """
@@ -252,6 +252,7 @@ class PlaceMap:
     figure: Figure | None
     marks: gpd.GeoDataFrame
     zoom_ids: list[str]
+    crs: list[str] = field(default_factory=list)  # the CRS of each panel, overview first
 
 
 def _anchor_point(row: Any) -> Point:
@@ -399,7 +400,7 @@ def place_map(case: Case) -> PlaceMap:
     if len(zoom_ids) >= 2:
         zoomed = shown[shown["place_id"].isin(zoom_ids)]
         zw, zs, ze, zn = zoomed[zoomed["kind"] != "country"].total_bounds
-        zoom = _padded((zw, zs, ze, zn), 0.3, 1.0)
+        zoom = _padded((zw, zs, ze, zn), 0.3, 2.0)
         if (zoom[2] - zoom[0]) > 0.6 * (overview[2] - overview[0]):
             zoom = None  # the overview already shows them at this scale
     if zoom is None:
@@ -413,9 +414,11 @@ def place_map(case: Case) -> PlaceMap:
         axes = [ax_all, ax_zoom]
     outside_zoom = set(shown["place_id"]) - set(zoom_ids)
     _draw_panel(ax_all, marks, overview, "world", MIN_CIRCLE_KM, labelled=outside_zoom)
+    crs = [_map_crs(overview)]  # type: ignore[arg-type]
     ax_all.set_title(f"All {len(shown)} places that can be drawn")
     if zoom is not None:
         _draw_panel(axes[1], marks, zoom, "countries", 0.0, labelled=set(zoom_ids))
+        crs.append(_map_crs(zoom))  # type: ignore[arg-type]
         axes[1].set_title(f"Zoom: {len(zoom_ids)} places close together, true radii")
         ax_all.add_patch(
             patch_from_polygon(
@@ -446,7 +449,7 @@ def place_map(case: Case) -> PlaceMap:
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("dot", "circle", "hatched area", "area"))
         + f", {len(not_drawn)} not drawn."
     )
-    return PlaceMap(fig, marks, zoom_ids)
+    return PlaceMap(fig, marks, zoom_ids, crs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,9 +470,10 @@ def publication_window(events: pd.DataFrame, sources: pd.DataFrame | None) -> Wi
 
     1. The case's own record, if it has one: an event of type ``publication`` whose source is the article
        (``source_type`` this_article), as the course's data records the article's window.
-    2. Otherwise the clues lesson 4 calls hard and soft: the article cannot be older than the newest first report of
-       an event it mentions (``in_article``), and was probably written before the first report of later news it
-       leaves out (an event not in the article, not itself a publication, first reported after that day).
+    2. Otherwise the clues the timeline lesson calls hard and soft: the article cannot be older than the newest
+       first report of an event it mentions (``in_article``), and was probably written before the first report of
+       later news it leaves out (an event not in the article, not itself a publication, first reported after that
+       day). None when no event the article mentions has a report date.
     """
     article_ids: list[str] = []
     if sources is not None:
@@ -514,7 +518,7 @@ def _draw_events(ax: Any, rows: pd.DataFrame) -> None:
         if row.width_days == 0:
             ax.plot(row.event_start + NOON, row.y, "o", color=colour, markersize=6, gid=gid)
         else:
-            # A black outline: the lighter colours (orange is 2.3:1 on white) stand out by it (lesson 4's explorer).
+            # A black outline: the lighter colours (orange is 2.3:1 on white) stand out by it (the timeline lesson).
             width = row.event_end - row.event_start + ONE_DAY
             bars = ax.barh(row.y, width, left=row.event_start, height=0.5, color=colour, edgecolor="black", lw=0.6)
             for bar in bars:
@@ -525,8 +529,8 @@ def _draw_events(ax: Any, rows: pd.DataFrame) -> None:
 
 
 def timeline(case: Case) -> Timeline:
-    """Draw every event of the case as lesson 4 does, with the publication window; print the window's basis and
-    the events without a report date."""
+    """Draw every event of the case as the timeline lesson does, with the publication window; print the window's
+    basis and the events without a report date."""
     events = case.table("events")
     if events is None:
         return Timeline(None, pd.DataFrame(), None)
@@ -626,7 +630,7 @@ def _trace(source_id: str, upstream: pd.Series) -> list[str]:
 
 
 def copy_chain(case: Case) -> CopyChain:
-    """Trace how the story reached the article (lesson 5) and draw every relay link of the sources table."""
+    """Trace how the story reached the article (the sources lesson) and draw every relay link of the sources table."""
     sources = case.table("sources")
     empty = CopyChain(None, [], pd.DataFrame(), pd.DataFrame())
     if sources is None:
