@@ -6,17 +6,19 @@ under 100 ms is not the skill being taught, so it lives here, tested by tests/te
 
 - every shape is converted once into a matplotlib ``Path`` (geopandas' ``.plot()`` rebuilds its artists at every
   call), and the land is clipped to each map frame once;
-- every highlight artist (hatched areas, filled circles, large dots, names, coloured bars, report ticks, title) is
-  created once, hidden; a selection only changes their data, text and visibility, never creates an artist;
-- the grey base is drawn once and its pixels kept (*blitting*): a selection pastes them back, draws the visible
-  highlights on top and encodes the result as a PNG for an ``ipywidgets.Image``.
+- every highlight artist (hatched areas, filled circles, large dots, coloured bars and dots, report ticks, the
+  title) is created once, hidden; a selection only changes their data, text and visibility, never creates one;
+- the grey base, with every place's name, is drawn once and its pixels kept (*blitting*): a selection pastes them
+  back, draws the visible highlights on top, pastes the names' pixels back over them (no text is drawn but the
+  title), and writes the result as a PNG for an ``ipywidgets.Image`` (:func:`png_bytes`, quicker than Pillow's);
+- a change that keeps the same places, events and count gives back the last picture.
 
 The same construction draws the handout's still figures (:meth:`LinkedExplorer.still`), so the picture a student
 sees in the widget and the one printed in the handout cannot drift apart.
 
-Labels never overlap: every name sits where it sits when everything is selected (a label's position does not
-depend on the selection), and that full layout is checked to have no two labels overlapping each other or a
-marker (:func:`place_labels`; tests/test_linked_explorer.py runs newslens.readability on the figures).
+Names never overlap: a name does not depend on the selection, so it is placed once (:func:`place_labels`) where it
+overlaps no other name, covers no marker and no other place; tests/test_linked_explorer.py runs
+newslens.readability, the course's print-size check, on the figures.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import textwrap
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 import geopandas as gpd
@@ -62,8 +63,6 @@ LEADER_FROM = 20.0
 #: A name on a map sits on a small white box: legible over hatching, borders and coastlines (and opaque, so the
 #: widget can paste its pixels over the highlights).
 LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
-#: The columns of the claims table shown under the figure.
-TABLE_COLUMNS = ("claim_id", "grade", "name", "gloss_en")
 
 
 def png_bytes(rgba: np.ndarray) -> bytes:
@@ -100,7 +99,7 @@ def _patches(paths: Iterable[Path]) -> list[PathPatch]:
 
 @dataclass
 class _Panel:
-    """The highlight artists of one map panel, created once."""
+    """The highlight artists of one map panel, created once, and its names (part of the base)."""
 
     areas: PatchCollection
     circles: PatchCollection
@@ -394,15 +393,6 @@ class LinkedExplorer:
         its highlight artists."""
         drawing = self._draw(plt.figure(figsize=FIGSIZE), animated=False)
         return drawing.figure, self._show(drawing, selection, title)
-
-    def table_html(self, selection: pd.DataFrame, columns: Sequence[str] = TABLE_COLUMNS) -> str:
-        """The selection's claims as an HTML table (escaped), without pandas' index."""
-        head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-            for row in selection[list(columns)].itertuples(index=False)
-        )
-        return f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _map_legend() -> list[Artist]:
