@@ -197,7 +197,7 @@ import sys, time, types
 from IPython.core import pylabtools
 
 _state = types.ModuleType("__newslens_figures__")
-_state.shown, _state.failures, _state.readability, _state.seconds = 0, [], [], 0.0
+_state.shown, _state.failures, _state.readability, _state.seconds, _state.readability_seconds = 0, [], [], 0.0, 0.0
 sys.modules["__newslens_figures__"] = _state
 _print_figure = pylabtools.print_figure
 
@@ -221,6 +221,7 @@ def _watched_print_figure(fig, *args, **kwargs):
         _state.readability.append(
             dict(kind="check failed", figure="?", what=type(err).__name__, other="", detail=str(err)[:200], cell=cell)
         )
+    _state.readability_seconds += time.perf_counter() - start
     _state.seconds += time.perf_counter() - start
     return result
 
