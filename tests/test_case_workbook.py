@@ -217,6 +217,47 @@ def _blank(case: Path, table: str, id_column: str, row_id: str, columns: list[st
         writer.writerows(rows)
 
 
+#: The optional cells a case needs to pass ``case check`` (kept in the minimal case below); every other optional
+#: cell is emptied.
+KEPT = {
+    "places": {"lat", "lon", "uncertainty_radius_km", "geometry_ref"},
+    "events": {"report_date"},
+    "sources": {"evidence_url", "evidence_date"},
+    "claims": set(),
+}
+
+
+def test_a_case_with_only_what_case_check_requires_runs(kernel, tmp_path, capsys):
+    """Practice case B with every optional cell emptied except those ``case check`` requires (no relay chain, no
+    evidence quotes, no event of any claim, no notes): the check passes, and the workbook draws all four figures."""
+    from newslens.casekit.check import run as check_case
+    from newslens.data import schema_fields
+
+    minimal = tmp_path / "minimal_case"
+    shutil.copytree(paths.REPO_ROOT / "cases" / "practice_b", minimal)
+    for table, kept in KEPT.items():
+        optional = [
+            f["name"]
+            for f in schema_fields(table, minimal)
+            if not f.get("constraints", {}).get("required") and f["name"] not in kept
+        ]
+        path = minimal / "tables" / f"{table}.csv"
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            row.update(dict.fromkeys(optional, ""))
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    assert check_case(minimal) == 0, capsys.readouterr().out
+    result = _rerun(kernel, str(minimal))
+    assert result.figures_shown == 4
+    assert result.contrast_failures == []
+    assert "did NOT load" not in result.printed
+    assert result.run.value("chain.chain") == ["article"]
+
+
 def test_a_draft_case_runs_with_notes_instead_of_errors(kernel, tmp_path):
     """Practice case A with two gaps a draft has: Nampo without coordinates, claim c05 without its grade (a required
     cell, so claims.csv does not load). The workbook still runs: the map leaves Nampo out and says so, the grade
