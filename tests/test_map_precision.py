@@ -25,7 +25,7 @@ How the test works, cheaply and for real:
 It fails on a planted bare dot: the unit tests below draw small figures in this process (a bare dot at
 Sondok fails; the same dot over its tagged circle passes; a precise dot passes), and each notebook's kernel
 gets a planted bare dot in the CRS of its own map after the run. Every map-drawing lesson is run: lesson 2
-(the rule's source), 3 and 5; no exercise solution draws a map yet, and a test below fails if one starts to
+(the rule's source), 3, 4 and 6; no exercise solution draws a map yet, and a test below fails if one starts to
 without being listed here.
 """
 
@@ -47,6 +47,13 @@ SONDOK = ("sondok_launch_area", 127.47, 39.75)
 #: case whose places it maps (None: the course's own), and the vague place where the planted bare dot goes.
 MAP_NOTEBOOKS = {
     "02_mapping_the_places": (paths.NOTEBOOKS_DIR / "02_mapping_the_places.ipynb", "KOREA_CRS", None, SONDOK),
+    # Lesson 3 maps only the three exact cities (and 500 km circles around them): the check counts its markers.
+    "03_distances_and_projections": (
+        paths.NOTEBOOKS_DIR / "03_distances_and_projections.ipynb",
+        "OVERVIEW_CRS",
+        None,
+        SONDOK,
+    ),
     "04_charting_the_timeline": (paths.NOTEBOOKS_DIR / "04_charting_the_timeline.ipynb", "'EPSG:4326'", None, SONDOK),
     "06_putting_it_together": (paths.NOTEBOOKS_DIR / "06_putting_it_together.ipynb", "MAP_CRS", None, SONDOK),
     # The pre/post form A's map: Chongjin and Hamhung, the NIS's departure areas, are known to within 20 km.
