@@ -298,3 +298,58 @@ def test_solution_figures_read_at_print_size(notebook, monkeypatch, tmp_path):
     if not seen:
         pytest.skip("draws no figure")
     assert failures == []
+
+
+# -- the printed-size arithmetic, against a printed handout ---------------------------------------------------
+
+TWO_FIGURES = """\
+import matplotlib.pyplot as plt
+for width in (4, 11):
+    fig, ax = plt.subplots(figsize=(width, 2))
+    ax.plot([0, 1], [0, 1])
+    plt.show()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_printed_handout_shows_figures_at_the_scale_print_scale_says(tmp_path):
+    """Chromium prints a handout with a narrow and a wide figure; each image's resolution in the PDF (pixels per
+    printed inch) is 96 / min(1, 672.8 / width), as the module's arithmetic says: 96 for the narrow one, whose
+    pixel is a CSS pixel, and width / 7.01 in for the wide one, shrunk to the printable width."""
+    import re
+    import subprocess
+    import tempfile
+
+    from browser_support import CHROMIUM_FLAGS, require_tool
+
+    from newslens.tools.handouts.build import build_handouts
+    from newslens.tools.handouts.sample import make_sample_course
+
+    chromium, pdfimages = require_tool("chromium", "pdfimages")
+    course_file = make_sample_course(tmp_path / "course")
+    nb_path = course_file.parent / "notebooks" / "01_alpha.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    alt = "Two straight lines from 0 to 1, one figure 4 in wide and one 11 in wide, to measure the printed scale."
+    metadata = {"alt": [alt, alt], "caption": ["Narrow. Source: none.", "Wide. Source: none."]}
+    nb["cells"].append({"cell_type": "code", "id": "figs", "metadata": metadata, "source": TWO_FIGURES,
+                        "outputs": [], "execution_count": None})  # fmt: skip
+    nb_path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    build_handouts(course_file, sets=("lessons",), jobs=1, log=lambda _: None)
+    page = tmp_path / "course" / "build" / "handouts" / "lessons" / "01_alpha.html"
+    images = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]{60})", page.read_text(encoding="utf-8"))
+    widths = [readability.png_width(m) for m in images][-2:]  # ours are the page's last two
+    assert widths[0] < readability.PRINTABLE_WIDTH_PX < widths[1], widths
+    pdf = tmp_path / "page.pdf"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [chromium, "--headless", *CHROMIUM_FLAGS, "--no-pdf-header-footer", f"--user-data-dir={profile}",
+             f"--print-to-pdf={pdf}", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    listing = subprocess.run([pdfimages, "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"]]
+    printed = {int(row[3]): int(row[12]) for row in rows}  # image width -> x-ppi
+    for width in widths:
+        scale = readability.print_scale(plt.figure(dpi=100), width)  # printed pt per nominal pt at 100 dpi
+        assert printed[width] == pytest.approx(100 / scale, abs=1.5), (width, printed)

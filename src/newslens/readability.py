@@ -13,6 +13,8 @@ to it. A font of ``s`` points is ``s * dpi / 72`` PNG pixels tall, so it prints 
 At 100 dpi a figure up to 6.7 in wide (with its crop) prints at 104 % of its nominal size, and an 8 x 5 in
 figure (about 8.2 in with the crop, 820 px) at 0.85: its 10 pt tick labels print at 8.5 pt, a 9 pt label at
 7.7 pt. On a laptop the page column is wider (52 rem less padding, 792 px), so print is the binding case.
+Chromium's PDF of a handout bears this out: images of 1,094, 883 and 797 px print at 156, 126 and 114 pixels per
+inch (width / 7.01 in), images up to 672 px at 96 (tests/test_figure_readability.py prints one to check).
 
 The checks (:func:`readability_failures`), over every visible, non-empty text the figure draws (titles, axis
 labels, tick labels, annotations, legend texts, offset texts) with its renderer extent (the rotated rectangle for
