@@ -25,7 +25,7 @@ from shapely.geometry import Point, box  # noqa: E402
 from newslens import style  # noqa: E402
 from newslens.data import load_claims, load_events, load_places, load_sources  # noqa: E402
 from newslens.geo import area_for, load_layer  # noqa: E402
-from newslens.linked_explorer import LinkedExplorer, place_labels, png_bytes  # noqa: E402
+from newslens.linked_explorer import LinkedExplorer, png_bytes  # noqa: E402
 from newslens.readability import describe, readability_failures  # noqa: E402
 
 MAP_CRS = "+proj=lcc +lat_1=40 +lat_2=55 +lat_0=45 +lon_0=85 +datum=WGS84 +units=m"
@@ -133,19 +133,6 @@ def test_a_selection_leaves_nothing_behind(explorer, evidence):
 @pytest.mark.parametrize("low, high", [(1, 6), (1, 2), (5, 6)])
 def test_figures_read_at_print_size(explorer, evidence, low, high):
     fig, _ = explorer.still(evidence[evidence["credibility"].between(low, high)], f"Credibility {low}-{high}")
-    assert [describe(f) for f in readability_failures(fig)] == []
-    plt.close(fig)
-
-
-def test_place_labels_keeps_names_apart_and_off_the_markers():
-    fig, ax = plt.subplots(figsize=(3, 3))
-    ax.set(xlim=(0, 10), ylim=(0, 10))
-    markers = [(5, 5), (5.3, 5.2), (4.8, 4.6)]
-    ax.scatter(*zip(*markers, strict=True))
-    labels = {f"p{i}": (f"Place number {i}", xy) for i, xy in enumerate(markers)}
-    offsets = place_labels(ax, labels, markers, 8)
-    for key, (text, xy) in labels.items():
-        ax.annotate(text, xy, xytext=offsets[key], textcoords="offset points", ha="center", va="center", fontsize=8)
     assert [describe(f) for f in readability_failures(fig)] == []
     plt.close(fig)
 

@@ -16,9 +16,9 @@ under 100 ms is not the skill being taught, so it lives here, tested by tests/te
 The same construction draws the handout's still figures (:meth:`LinkedExplorer.still`), so the picture a student
 sees in the widget and the one printed in the handout cannot drift apart.
 
-Names never overlap: a name does not depend on the selection, so it is placed once (:func:`place_labels`) where it
-overlaps no other name, covers no marker and no other place; tests/test_linked_explorer.py runs
-newslens.readability, the course's print-size check, on the figures.
+Names never overlap: a name does not depend on the selection, so it is placed once, with the course's placement
+(:func:`newslens.style.place_labels`), clear of the other names and of every marker a selection can show;
+tests/test_linked_explorer.py runs newslens.readability, the course's print-size check, on the figures.
 """
 
 from __future__ import annotations
@@ -44,13 +44,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
-from matplotlib.transforms import Bbox
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from . import style
 
-__all__ = ["LinkedExplorer", "place_labels", "png_bytes", "shape_to_path"]
+__all__ = ["LinkedExplorer", "png_bytes", "shape_to_path"]
 
 #: The size of the explorer's figure (inches) and of its texts (points). 6.5 in wide, the figure prints at its own
 #: size on an A4 page (newslens.readability: up to about 6.7 in with the crop), so 8 pt text prints at 8 pt.
@@ -58,8 +57,6 @@ FIGSIZE = (6.5, 9.4)
 FONT_SIZE = 8
 #: Where a timeline label is wrapped (characters): two short lines keep the label's meaning, a cut does not.
 LABEL_WIDTH = 46
-#: How far (points) a name may sit from its place before a leader line joins them.
-LEADER_FROM = 20.0
 #: A name on a map sits on a small white box: legible over hatching, borders and coastlines (and opaque, so the
 #: widget can paste its pixels over the highlights).
 LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
@@ -176,7 +173,6 @@ class LinkedExplorer:
         self.event_labels = [textwrap.fill(label, LABEL_WIDTH) for label in events["label_en"]]
         # The widget's figure: off pyplot (the callback shows it as an image), highlights animated so that the
         # base is drawn without them and its pixels kept.
-        self.label_offsets: dict[str, dict[str, tuple[float, float]]] = {}
         figure = Figure(figsize=FIGSIZE)
         self.canvas = FigureCanvasAgg(figure)
         self.drawing = self._draw(figure, animated=True)
@@ -216,6 +212,7 @@ class LinkedExplorer:
         for artist in self._highlights(drawing):
             artist.set_animated(animated)
             artist.set_visible(False)
+        self._place_names(drawing)
         return drawing
 
     def _draw_panel(self, ax: Axes, frame: str) -> _Panel:
@@ -252,44 +249,35 @@ class LinkedExplorer:
         return _Panel(areas, circles, points, self._draw_names(ax, frame))
 
     def _draw_names(self, ax: Axes, frame: str) -> list[Annotation]:
-        """Every name of a place in this panel, in the base: a name never changes with the selection (its marks do),
-        so the callback draws no text but the title, and a layout free of overlaps holds for every selection.
-
-        Names are placed by :func:`place_labels` once, on the widget's figure, and the same offsets are used for
-        the handout's figures (same size, offsets in points)."""
+        """Every name of a place in this panel, in the base, at its place for now (:meth:`_place_names` moves
+        them). A name never changes with the selection (its marks do), so the callback draws no text but the
+        title, and a layout free of overlaps holds for every selection."""
         xmin, ymin, xmax, ymax = self.frame_bounds[frame]
-        names: dict[str, tuple[str, tuple[float, float]]] = {}
+        names: list[tuple[str, tuple[float, float]]] = []
         for place_id, (x, y) in zip(self.point_ids, self.point_xy, strict=True):
-            names[place_id] = (self.names[place_id], (x, y))
+            names.append((self.names[place_id], (x, y)))
         for place_id, centre in self.circle_centre.items():
-            names[place_id] = (self.names[place_id], centre)
+            names.append((self.names[place_id], centre))
         for ref, anchor in self.area_anchor.items():
-            names[ref] = ("\n".join(self.names[p] for p in self.area_members[ref]), (anchor.x, anchor.y))
-        inside = {key: v for key, v in names.items() if xmin <= v[1][0] <= xmax and ymin <= v[1][1] <= ymax}
-        if frame not in self.label_offsets:
-            markers = [xy for xy in self.point_xy if xmin <= xy[0] <= xmax and ymin <= xy[1] <= ymax]
-            areas = [key for key in inside if key in self.area_anchor]
-            self.label_offsets[frame] = place_labels(ax, inside, markers, FONT_SIZE, on_place=areas)
-        labels = []
-        for key, (text, xy) in inside.items():
-            dx, dy = self.label_offsets[frame][key]
-            leader = {"arrowstyle": "-", "color": style.DARK_GREY, "linewidth": 0.6, "shrinkA": 1, "shrinkB": 2}
-            label = ax.annotate(
-                text,
-                xy,
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha="center",
-                va="center",
-                fontsize=FONT_SIZE,
-                linespacing=1.1,
-                bbox=LABEL_BOX,
-                annotation_clip=True,
-                zorder=5,
-                arrowprops=leader if (dx * dx + dy * dy) ** 0.5 > LEADER_FROM else None,
-            )
-            labels.append(label)
-        return labels
+            names.append(("\n".join(self.names[p] for p in self.area_members[ref]), (anchor.x, anchor.y)))
+        inside = [(text, xy) for text, xy in names if xmin <= xy[0] <= xmax and ymin <= xy[1] <= ymax]
+        inside.sort(key=lambda name: -len(name[0]))  # the longest first: it has the fewest free spots
+        return [
+            ax.annotate(text, xy, fontsize=FONT_SIZE, linespacing=1.1, bbox=LABEL_BOX, annotation_clip=True, zorder=5)
+            for text, xy in inside
+        ]
+
+    def _place_names(self, drawing: _Drawing) -> None:
+        """Move the names clear of each other and of every marker, with the course's placement
+        (:func:`newslens.style.place_labels`), while every highlight dot is shown at its largest: the layout then
+        holds for any selection. The same figure size gives the same layout in the widget and the handout."""
+        for panel in drawing.panels:
+            panel.points.set_offsets(self.point_xy)
+            panel.points.set_visible(True)
+        for panel in drawing.panels:
+            style.place_labels(panel.points.axes, panel.labels)
+        for panel in drawing.panels:
+            panel.points.set_visible(False)
 
     def _draw_timeline(self, ax: Axes) -> tuple[dict[str, Rectangle], PathCollection, PathCollection]:
         """Every event in grey (a bar for a span of possible days, a dot for an exact day, a black tick at the
@@ -418,69 +406,3 @@ def _timeline_legend() -> list[Artist]:
     report = Line2D([], [], marker="|", markersize=10, markeredgewidth=2, linestyle="", color="black")
     report.set_label("first report")
     return [Patch(color=style.PALETTE[0], label="selected event (dot: exact day; bar: possible days)"), report]
-
-
-def place_labels(
-    ax: Axes,
-    labels: Mapping[str, tuple[str, tuple[float, float]]],
-    markers: Iterable[Any],
-    fontsize: float,
-    on_place: Iterable[str] = (),
-) -> dict[str, tuple[float, float]]:
-    """Offsets (points) for ``labels`` (``{key: (text, (x, y) in data coordinates)}``), chosen so that no two
-    labels overlap, no label covers a marker (``markers``, data coordinates) or another label's place, every label
-    lies inside the axes, and a label set far from its place (with a leader line, beyond :data:`LEADER_FROM`)
-    counts the line's extent as its own, as matplotlib does for an annotation. A label whose key is in
-    ``on_place`` (an area's name) may sit on its place; the others sit beside it. Larger labels are placed
-    first, each at the nearest free position on rings of growing radius. Deterministic; nothing is drawn.
-    """
-    fig = ax.get_figure()
-    assert fig is not None
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    ax.apply_aspect()  # an equal-aspect axes takes its final position only when drawn
-    frame = ax.get_window_extent(renderer).padded(-2)
-    to_px = fig.dpi / 72
-    anchor = {key: ax.transData.transform(xy) for key, (_, xy) in labels.items()}
-    marker_px = [ax.transData.transform(xy) for xy in markers]
-    may_cover_own = set(on_place)
-    sizes = {}
-    for key, (text, xy) in labels.items():
-        probe = ax.annotate(text, xy, fontsize=fontsize, linespacing=1.1, ha="center", va="center", bbox=LABEL_BOX)
-        extent = probe.get_window_extent(renderer)
-        sizes[key] = (extent.width, extent.height)
-        probe.remove()
-    rings = [(0.0, 0.0)] + [
-        (radius * np.cos(angle), radius * np.sin(angle))
-        for radius in (6, 9, 12, 16, 20, 26, 33, 42, 52, 64, 78, 95, 115)
-        for angle in np.radians(np.arange(0, 360, 15))
-    ]
-    placed: list[Bbox] = []
-    offsets = {}
-    for key in sorted(labels, key=lambda k: -sizes[k][0] * sizes[k][1]):
-        (width, height), (x0, y0) = sizes[key], anchor[key]
-        own = [(x, y) for x, y in marker_px if abs(x - x0) < 2 and abs(y - y0) < 2]
-        others = [(x, y) for x, y in marker_px if (x, y) not in own]
-        others += [tuple(xy) for other, xy in anchor.items() if other != key]
-        choice = None
-        for dx, dy in rings:
-            cx, cy = x0 + dx * to_px, y0 + dy * to_px
-            box = Bbox.from_bounds(cx - width / 2, cy - height / 2, width, height)
-            full = box
-            if np.hypot(dx, dy) > LEADER_FROM:
-                full = Bbox.union([box, Bbox.from_extents(min(x0, cx), min(y0, cy), max(x0, cx), max(y0, cy))])
-            near = full.padded(3)
-            covers_own = key not in may_cover_own and any(box.padded(3).contains(x, y) for x, y in [(x0, y0), *own])
-            if (
-                frame.contains(full.x0, full.y0)
-                and frame.contains(full.x1, full.y1)
-                and not covers_own
-                and not any(near.contains(x, y) for x, y in others)
-                and not any(near.overlaps(other) for other in placed)
-            ):
-                choice = (float(dx), float(dy)), full
-                break
-        if choice is None:  # nowhere free: at its place (the readability test then names the overlap)
-            choice = (0.0, 0.0), Bbox.from_bounds(x0 - width / 2, y0 - height / 2, width, height)
-        offsets[key] = choice[0]
-        placed.append(choice[1])
-    return offsets
