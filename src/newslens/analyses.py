@@ -539,9 +539,13 @@ def timeline(case: Case) -> Timeline:
     rows["width_days"] = (rows["event_end"] - rows["event_start"]).dt.days
     rows["report_lag_days"] = (rows["report_date"] - rows["event_end"]).dt.days
     rows["label"] = rows["label_en"].apply(lambda text: textwrap.shorten(str(text), width=44, placeholder="…"))
-    unreported = rows.loc[rows["report_date"].isna(), "event_id"].tolist()
-    if unreported:
-        _note(f"{len(unreported)} event(s) have no report date, so no diamond: {', '.join(unreported)}.")
+    unreported = rows[rows["report_date"].isna()]
+    if len(unreported):
+        dated = unreported["evidence_url"].notna() & unreported["evidence_date"].notna()
+        _note(
+            f"{len(unreported)} event(s) have no report date, so no diamond: {', '.join(unreported['event_id'])}"
+            f" ({int(dated.sum())} of them with a dated report in evidence_url and evidence_date instead)."
+        )
     window = publication_window(rows, case.tables.get("sources"))
     if window is None:
         _note("no event the article mentions (in_article) has a report date, so the tables give no publication window.")
