@@ -55,6 +55,12 @@ def test_notebook_opening_states_title_objectives_prerequisites_and_time(lesson)
 
 def test_readme_table_matches_course_toml():
     readme = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (\d+) \| \[([^\]]+)\]\(([^)]+)\) \| .*? \| (\d+) min \|$", readme, re.M)
-    expected = [(str(int(x.lesson_id)), x.title, _relative(x), str(x.minutes)) for x in LESSONS]
+    # Columns: number, lesson, exercise link, lesson time, exercise time (or "–"), their total.
+    pattern = r"^\| (\d+) \| \[([^\]]+)\]\(([^)]+)\) \| [^|]* \| (\d+) min \| (?:(\d+) min|–) \| (\d+) min \|$"
+    rows = re.findall(pattern, readme, re.M)
+    expected = []
+    for x in LESSONS:
+        exercise = EXERCISES[x.lesson_id].minutes if x.lesson_id in EXERCISES else None
+        total = x.minutes + (exercise or 0)
+        expected.append((str(int(x.lesson_id)), x.title, _relative(x), str(x.minutes), str(exercise or ""), str(total)))
     assert rows == expected, "README's course table differs from course.toml"

@@ -202,3 +202,19 @@ def test_plan_minutes_are_whole_and_add_up_for_any_total() -> None:
     for total in (20, 45, 61, 120):
         steps = guide.scale(guide.lesson_steps(notebook), total)
         assert sum(s.minutes for s in steps) == total and all(s.minutes >= 1 for s in steps)
+
+
+def test_readme_course_table_shows_course_toml_times() -> None:
+    """README's table is the one course.toml gives (python -m newslens.tools.guide --readme-table prints it)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert guide.readme_course_table(ROOT / "course.toml") in readme, (
+        "README's course table differs from course.toml: paste `python -m newslens.tools.guide --readme-table`"
+    )
+
+
+@pytest.mark.parametrize("entry", LESSONS, ids=[e["id"] for e in LESSONS])
+def test_time_needed_says_both_times_of_course_toml(entry: dict) -> None:
+    nb = json.loads((ROOT / entry["notebook"]).read_text(encoding="utf-8"))
+    first = next("".join(c["source"]) for c in nb["cells"] if "## Time needed" in "".join(c["source"]))
+    section = first.split("## Time needed", 1)[1].split("\n## ", 1)[0]
+    assert guide.time_needed_text(entry["minutes"], entry.get("exercise_minutes")) in section
