@@ -130,9 +130,9 @@ def test_figure_is_at_the_course_resolution(explorer):
     assert png.size == (width, height)
 
 
-def test_png_bytes_is_an_exact_rgb_png():
+def test_png_bytes_is_an_exact_png():
     rng = np.random.default_rng(16)
     rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
     decoded = Image.open(io.BytesIO(png_bytes(rgba)))
-    assert decoded.mode == "RGB" and decoded.size == (5, 7)
-    assert (np.asarray(decoded) == rgba[:, :, :3]).all()
+    assert decoded.mode == "RGBA" and decoded.size == (5, 7)
+    assert (np.asarray(decoded) == rgba).all()
