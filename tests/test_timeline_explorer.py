@@ -123,6 +123,18 @@ def test_place_artists_carry_their_place_id(explorer):
     }
 
 
+def test_a_frame_without_title_differs_only_in_the_title(explorer):
+    explorer.show(["letter"], ["moscow"], pd.Timestamp("2025-12-15"), pd.Timestamp("2025-12-31"))
+    with_title = _frame(explorer)
+    without = np.asarray(Image.open(io.BytesIO(explorer.render(with_title=False))).convert("RGB")).astype(int)
+    box = explorer.title.get_window_extent()
+    height = with_title.shape[0]
+    rows, cols = slice(int(height - box.y1) - 1, int(height - box.y0) + 2), slice(int(box.x0) - 1, int(box.x1) + 2)
+    assert _differing_share(with_title[rows, cols], without[rows, cols]) > 0.05  # the title is there, then not
+    with_title[rows, cols] = without[rows, cols] = 0
+    assert _differing_share(with_title, without) == 0
+
+
 def test_figure_is_at_the_course_resolution(explorer):
     width, height = explorer.fig.canvas.get_width_height()
     assert explorer.fig.dpi == 100

@@ -254,8 +254,12 @@ class TimelineExplorer:
         self.band.set_width(after_last - first)
         self.title.set_text(f"{on.sum()} of {len(on)} events overlap {start:%d %b %Y} to {end:%d %b %Y}")
 
-    def render(self) -> bytes:
-        """The figure as it stands, as PNG bytes, drawn the quick way (see the module's docstring)."""
+    def render(self, with_title: bool = True) -> bytes:
+        """The figure as it stands, as PNG bytes, drawn the quick way (see the module's docstring).
+
+        ``with_title=False`` leaves the title's line empty, for a widget that shows :attr:`title`'s text above the
+        image as HTML: the title is the one text that changes every frame, and drawing it is a fifth of a frame.
+        """
         canvas = self.canvas
         canvas.get_renderer()  # the renderer of the figure's own size (a savefig elsewhere may have swapped it)
         canvas.restore_region(self._background)
@@ -265,7 +269,8 @@ class TimelineExplorer:
                 pixels[rows, cols] = label_pixels
         self._draw_map_places(pixels)
         for artist in self._dynamic():
-            self.fig.draw_artist(artist)
+            if with_title or artist is not self.title:
+                self.fig.draw_artist(artist)
         return png_bytes(pixels)
 
     def _draw_map_places(self, pixels: np.ndarray) -> None:
