@@ -127,7 +127,7 @@ class ProjectionPicker:
     @staticmethod
     def _render(cached: Mapping[str, Any], title: str, legend: Sequence[Artist], credit: str) -> bytes:
         # A Figure outside pyplot: nothing for the inline backend to show twice, nothing left open.
-        fig = Figure(figsize=(6.5, 4.5))
+        fig = Figure(figsize=(6.3, 4.5))
         draw_projection(fig.add_subplot(), cached, title)
         fig.axes[0].legend(handles=list(legend), loc="lower left", fontsize=8, frameon=True)
         fig.text(0.01, 0.01, credit, fontsize=8)
