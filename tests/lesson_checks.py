@@ -258,6 +258,8 @@ def figure_contrast_failures(session: NotebookRun) -> list[str]:
     if watched:
         assert session.value("__import__('sys').modules['__newslens_figures__'].shown"), "no figure was shown"
         pairs = session.value("__import__('sys').modules['__newslens_figures__'].failures")
+        for pair in pairs:  # the watch records the shell's count, one ahead of the cell's (see _cell_index)
+            pair["cell"] = _cell_index(session, pair["cell"])
     else:
         pairs = []
         for index, cell in enumerate(session.nb.cells):

@@ -267,20 +267,18 @@ def test_the_lesson_watch_names_notebook_cell_figure_and_texts(tmp_path):
 
 def solution_figures(notebook):
     """Run the solution's code (otter's own cells left out) in-process with ``plt.show`` turned off, and yield
-    ``(cell index, figure)`` for every figure a figure cell leaves open, as tests/test_figure_contrast.py does."""
-    from test_figure_contrast import figure_cells
-
+    ``(cell index, figure)`` for every figure open at the end of a cell: in a notebook the inline backend shows
+    each of them, whether the cell calls ``plt.show()`` or not (tests/test_figure_contrast.py runs the same
+    cells but walks only those that say they show a figure)."""
     nb = nbformat.read(notebook, as_version=4)
-    drawing = {i for i, _ in figure_cells(notebook)}
     namespace: dict = {}
-    for index, cell in enumerate(nb.cells[: max(drawing, default=-1) + 1]):
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or "otter" in cell.source or "grader." in cell.source:
             continue
         exec(compile(cell.source, f"{notebook.name} cell {index}", "exec"), namespace)
-        if index in drawing:
-            for number in plt.get_fignums():
-                yield index, plt.figure(number)
-            plt.close("all")
+        for number in plt.get_fignums():
+            yield index, plt.figure(number)
+        plt.close("all")
 
 
 @pytest.mark.parametrize("notebook", SOLUTIONS, ids=lambda p: p.stem)
