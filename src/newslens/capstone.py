@@ -1,5 +1,5 @@
-"""The capstone (exercise set ``06_putting_it_together``): the student's own tables of a practice case, and their comparison
-with the case's answer key.
+"""The capstone (exercise set ``06_putting_it_together``): the student's own tables of a practice case, and their
+comparison with the case's answer key.
 
 The student builds a practice case's places, events, sources and claims as CSV files in a folder of their work
 area (:func:`setup_folder` lays it out: a copy of the course's ``datapackage.json`` and a header-only CSV per
