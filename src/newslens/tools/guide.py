@@ -292,13 +292,15 @@ def lesson_minutes(notebook: Path) -> int:
     return round_up_5(sum(s.raw for s in lesson_steps(notebook)))
 
 
-def exercise_minutes(student_notebook: Path, source: Path) -> int:
-    """The exercise set's honest minutes by the time rule: its prose (hints folded) and each question (auto-graded
-    or written)."""
+def exercise_minutes(student_notebook: Path, source: Path, outside: int = 0) -> int:
+    """The exercise set's honest minutes by the time rule: its prose (hints folded), each question (auto-graded
+    or written), and ``outside``: the minutes of work done outside the notebook, which course.toml states for the
+    set with its reason (``exercise_outside_minutes``, e.g. the capstone's tables, written by hand as CSV files)."""
     nb = _read_nb(student_notebook)
     prose = sum(_prose_words(_source(c)) for c in nb.get("cells", []) if c.get("cell_type") == "markdown")
     auto, written = question_count(source)
-    return round_up_5(prose / WORDS_PER_MINUTE + AUTO_QUESTION_MINUTES * auto + WRITTEN_QUESTION_MINUTES * written)
+    questions = AUTO_QUESTION_MINUTES * auto + WRITTEN_QUESTION_MINUTES * written
+    return round_up_5(prose / WORDS_PER_MINUTE + questions + outside)
 
 
 def scale(steps: list[Step], total: int) -> list[Step]:
@@ -686,7 +688,9 @@ def times_table(course_file: Path) -> list[tuple[str, int | None, int, int | Non
         ex, ex_rule = entry.get("exercise"), None
         if ex and (root / "exercises" / f"{ex}.ipynb").is_file():
             ex_rule = exercise_minutes(
-                root / "exercises" / f"{ex}.ipynb", root / "instructors/exercise_sources" / f"{ex}.ipynb"
+                root / "exercises" / f"{ex}.ipynb",
+                root / "instructors/exercise_sources" / f"{ex}.ipynb",
+                int(entry.get("exercise_outside_minutes", 0)),
             )
         rows.append((str(entry["id"]), entry.get("minutes"), rule, entry.get("exercise_minutes"), ex_rule))
     return rows
