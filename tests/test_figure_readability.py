@@ -230,6 +230,15 @@ def test_failures_name_both_texts():
     assert describe(failure) == "overlap: 'first' / 'second': their extents overlap"
 
 
+def test_a_figure_pyplot_has_closed_can_still_be_checked():
+    """A widget may keep a figure pyplot closed (its canvas is then a bare FigureCanvasBase, with no renderer)."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(0.2, 0.5, "first")
+    ax.text(0.21, 0.5, "second")
+    plt.close(fig)
+    assert kinds(fig) == ["overlap"]
+
+
 # -- the lesson watch, through a kernel -----------------------------------------------------------------------
 
 WATCHED = """\

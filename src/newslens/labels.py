@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 
-from .readability import TOLERANCE_PX, _Box, _drawn_texts, _markers
+from .readability import TOLERANCE_PX, _Box, _drawn_texts, _markers, renderer_of
 
 #: The directions tried, in order of preference (degrees, counter-clockwise from the right): the four sides,
 #: the diagonals, then the directions between them.
@@ -35,7 +35,7 @@ RINGS_PT = (3.0, 9.0, 16.0, 26.0, 40.0, 56.0)
 def _point_of(text: Text) -> tuple[float, float]:
     """Where ``text`` points, in display pixels: an annotation's ``xy``, else the text's own position."""
     if isinstance(text, Annotation):  # the point annotated (Text._get_xy_display would give the text's position)
-        renderer = text.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        renderer = renderer_of(text.figure)
         x, y = text._get_xy(renderer, text.xy, text.xycoords)  # type: ignore[attr-defined]
     else:
         x, y = text.get_transform().transform(text.get_unitless_position())
@@ -64,7 +64,7 @@ def place_labels(
     fig = ax.figure
     mine = {id(t) for t in texts}
     drawn = _drawn_texts(fig)  # type: ignore[arg-type]
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = renderer_of(fig)
     px_per_pt = fig.dpi / 72
     # every other text of the figure is an obstacle, as its extent (the bounding box of a rotated text)
     boxes: list[tuple[float, float, float, float]] = []

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
@@ -66,6 +67,14 @@ MIN_TRUNCATED_CHARS = 20
 PAD_INCHES = 0.1
 
 
+def renderer_of(fig: Any) -> Any:
+    """The renderer ``fig`` is drawn with. A figure pyplot has closed keeps a bare ``FigureCanvasBase``, which has
+    none: it gets an Agg canvas, as IPython's display would use."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
 def png_width(data: bytes | str) -> int | None:
     """The width in pixels of a PNG given as bytes or as base64 text (as IPython's formatter returns it), or
     None when ``data`` is not a PNG."""
@@ -84,7 +93,7 @@ def png_width(data: bytes | str) -> int | None:
 
 def tight_png_width(fig: Figure) -> int:
     """The width of the PNG the inline backend would make of ``fig`` (tight crop, 0.1 in pad, figure dpi)."""
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = renderer_of(fig)
     box = fig.get_tightbbox(renderer)
     return round((box.width + 2 * PAD_INCHES) * fig.dpi)
 
@@ -159,7 +168,7 @@ def _box(text: Text, renderer: Any) -> _Box:
 
 def _anchor(text: Text) -> tuple[float, float]:
     if isinstance(text, Annotation):  # the point annotated (Text._get_xy_display would give the text's position)
-        renderer = text.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        renderer = renderer_of(text.figure)
         x, y = text._get_xy(renderer, text.xy, text.xycoords)  # type: ignore[attr-defined]
     else:
         x, y = text.get_transform().transform(text.get_unitless_position())
@@ -177,6 +186,7 @@ def _drawn_texts(fig: Figure) -> list[Text]:
         if self.get_visible() and self.get_text().strip() and (self.axes is None or self.axes.get_visible()):
             drawn.append(self)
 
+    renderer_of(fig)  # a closed pyplot figure gets a canvas to draw on
     Text.draw = draw  # type: ignore[method-assign]
     try:
         fig.draw_without_rendering()
@@ -254,7 +264,7 @@ def readability_failures(fig: Figure, width_px: int | None = None) -> list[dict[
     marker, if any) and ``detail``. ``width_px`` is the width of the PNG the reader sees (default: the inline
     backend's tight crop). Empty when the figure passes."""
     texts = _drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = renderer_of(fig)
     scale = print_scale(fig, width_px)
     title = figure_title(fig)
     failures: list[dict[str, Any]] = []
