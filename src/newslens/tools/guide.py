@@ -571,23 +571,23 @@ def overview_page(root: Path, course: dict[str, Any]) -> dict[str, Any]:
 
 def assessments_page(root: Path, course: dict[str, Any]) -> dict[str, Any]:
     """The assessments' rubrics, read from instructors/assessments/ (rubric.md is itself generated from
-    prepost.toml; the capstone's rubric is the section of capstone.md that starts with "## Rubric")."""
+    prepost.toml), after the list of course.toml's ``[[assessment]]`` sets."""
+    listed = "\n".join(
+        f"- {entry.get('title')} (`{entry.get('exercise')}`): {entry.get('exercise_minutes', '?')} minutes"
+        for entry in course.get("assessment", [])
+    )
     cells = [
         "# Instructor guide: assessments\n\n"
-        "The pre/post forms and the capstone are exercise sets outside the lesson sequence ([[assessment]] in "
-        "course.toml). Their rubrics are kept in `instructors/assessments/` and shown here as they stand."
+        "Exercise sets outside the lesson sequence (`[[assessment]]` in course.toml), built, graded and published "
+        "like the lessons' sets:\n\n" + listed + "\n\n"
+        "Their rubrics are kept in `instructors/assessments/` and shown here as they stand. The capstone is "
+        "lesson 6's exercise set: its rubric is on lesson 6's page, its notes in `instructors/assessments/capstone.md`."
     ]
     rubric = root / "instructors" / "assessments" / "rubric.md"
     if rubric.is_file():
         text = re.sub(r"<!--.*?-->", "", rubric.read_text(encoding="utf-8"), flags=re.S)
         text = re.sub(r"(?m)^(#+) ", r"#\1 ", text)  # one level down: the page has its own title
         cells.append(text)
-    capstone = root / "instructors" / "assessments" / "capstone.md"
-    if capstone.is_file():
-        text = capstone.read_text(encoding="utf-8")
-        m = re.search(r"(?ms)^## Rubric.*?(?=^## |\Z)", text)
-        if m:
-            cells.append("## The capstone\n\n" + re.sub(r"(?m)^## ", "### ", m.group(0)))
     return _notebook(cells)
 
 
