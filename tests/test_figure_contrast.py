@@ -133,6 +133,18 @@ def figure_cells(notebook: Path) -> list[tuple[int, nbformat.NotebookNode]]:
     ]
 
 
+def test_a_pale_solid_bar_fails_and_the_same_bar_with_a_dark_outline_passes():
+    """Bars are graphical objects (WCAG 1.4.11): an orange bar on white is 2.0:1; its dark outline makes it 3:1+."""
+    fig, ax = plt.subplots()
+    ax.barh(["a"], [3], color=style.OKABE_ITO["orange"], linewidth=0)
+    assert [f for f in contrast_failures(fig) if f["what"] == "bar"], "an orange bar without outline must fail"
+    fig2, ax2 = plt.subplots()
+    ax2.barh(["a"], [3], color=style.OKABE_ITO["orange"], edgecolor="#333333", linewidth=1)
+    assert not [f for f in contrast_failures(fig2) if f["what"] == "bar"]
+    plt.close(fig)
+    plt.close(fig2)
+
+
 @pytest.mark.parametrize("notebook", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_figures_meet_contrast(notebook, monkeypatch, tmp_path):
     """Run the solution's code up to each figure cell (otter's own cells left out) and walk the figures it draws."""

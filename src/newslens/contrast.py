@@ -7,8 +7,9 @@ WCAG 2.2 asks 4.5:1 for text (3:1 from 18 pt, or 14 pt bold: 1.4.3) and 3:1 for 
 reader needs (markers, lines, the outline of a shape: 1.4.11). :func:`figure_contrast` draws the figure
 (without rendering pixels), then for every visible text, marker, line and translucent or unfilled shape
 finds the colour beneath it by compositing, bottom to top, the figure, the axes and every filled patch,
-collection and image that contains the point and is drawn before the artist. Solid filled shapes (bars,
-land, heatmap cells) are backgrounds here, not checked themselves.
+collection and image that contains the point and is drawn before the artist. Solid filled shapes (land,
+heatmap cells) are backgrounds here; a solid bar must stand out by its fill or its outline
+(:func:`_check_solid_bar`).
 
 The tests run it on every figure the lessons and solutions draw (tests/test_figure_contrast.py and the
 lesson tests); it is also useful while writing a figure::
@@ -27,10 +28,11 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection, LineCollection, PathCollection
 from matplotlib.colors import to_hex, to_rgba
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.legend import Legend
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 
 from .style import GRAPHICS_CONTRAST, LARGE_TEXT_CONTRAST, TEXT_CONTRAST, contrast_ratio
@@ -323,8 +325,11 @@ def _pairs(fig: Figure, renderer: Any) -> list[dict[str, Any]]:
                 fg, bg = _worst(colours, backgrounds, alpha)
                 what = f"marker {line.get_marker()}" if marker else f"line {line.get_linestyle()}"
                 record("graphic", line, what, fg, bg, GRAPHICS_CONTRAST)
+        bars = {id(p) for c in ax.containers if isinstance(c, BarContainer) for p in c.patches}
         for patch in ax.patches:
             _check_outline(fig, ax, patch, record)
+            if id(patch) in bars:
+                _check_solid_bar(fig, ax, patch, record)
         for collection in ax.collections:
             _check_collection(fig, ax, collection, record)
     return pairs
@@ -341,6 +346,25 @@ def _check_outline(fig: Figure, ax: Axes, patch: Patch, record: Any) -> None:
         bg = _background(fig, outside, patch)
         fg = _over(patch.get_edgecolor(), bg, patch.get_alpha())
         record("graphic", patch, "outline", fg, bg, GRAPHICS_CONTRAST)
+
+
+def _check_solid_bar(fig: Figure, ax: Axes, patch: Patch, record: Any) -> None:
+    """A solid bar (drawn by ``ax.bar`` or ``ax.barh``) is seen by its fill against what is next to it (the axes,
+    or a neighbouring bar), or by its outline against that or against its own fill: 3:1 for at least one of them
+    (WCAG 1.4.11)."""
+    if type(patch) is not Rectangle or not patch.get_visible() or patch.get_transform() is ax.transAxes:
+        return
+    face = to_rgba(patch.get_facecolor())
+    if not patch.get_fill() or face[3] < 1 or (patch.get_alpha() not in (None, 1)):
+        return  # translucent: its outline is checked by _check_outline
+    edge = patch.get_edgecolor() if patch.get_linewidth() > 0 and to_rgba(patch.get_edgecolor())[3] > 0 else None
+    for outside in _just_outside(ax, patch.get_transform().transform(patch.get_path().vertices)):
+        bg = _background(fig, outside, patch)
+        fill = _over(face, bg)
+        # The bar's edge is seen where its fill meets what is next to it, or where its outline meets either.
+        pairs = [(fill, bg)] + ([(_over(edge, bg), bg), (_over(edge, bg), fill)] if edge is not None else [])
+        fg, against = max(pairs, key=lambda pair: contrast_ratio(*pair))
+        record("graphic", patch, "bar", fg, against, GRAPHICS_CONTRAST)
 
 
 def _just_outside(ax: Axes, points: Any) -> list[tuple[float, float]]:
