@@ -64,3 +64,18 @@ def test_readme_table_matches_course_toml():
         total = x.minutes + (exercise or 0)
         expected.append((str(int(x.lesson_id)), x.title, _relative(x), str(x.minutes), str(exercise or ""), str(total)))
     assert rows == expected, "README's course table differs from course.toml"
+
+
+#: The longest code cell a lesson may have (issue 16): longer machinery belongs in a tested helper module.
+MAX_CELL_LINES = 25
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda h: h.name)
+def test_no_lesson_code_cell_is_longer_than_the_limit(lesson):
+    nb = nbformat.read(lesson.source, as_version=4)
+    long = [
+        (i, n)
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (n := len(cell.source.splitlines())) > MAX_CELL_LINES
+    ]
+    assert not long, f"{lesson.source.name}: code cells over {MAX_CELL_LINES} lines (cell index, lines): {long}"
