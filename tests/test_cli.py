@@ -133,3 +133,12 @@ def test_only_builds_one_page_but_keeps_the_whole_index_and_the_links(sample: Pa
         "solutions/01_alpha.html",
     }
     assert 'href="02_beta.html"' in (out / "lessons" / "01_alpha.html").read_text(encoding="utf-8")
+
+
+def test_handouts_builds_every_set_by_default():
+    """`make handouts` (no --sets) builds the instructor guide too, as its help says."""
+    from newslens.tools.cli import build_parser
+    from newslens.tools.handouts.course import SETS
+
+    args = build_parser(["handouts"]).parse_args(["handouts"])
+    assert tuple(args.sets.split(",")) == SETS

@@ -53,7 +53,7 @@ def _add_course_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sets",
-        default="lessons,exercises,solutions",
+        default="lessons,exercises,solutions,instructors",  # handouts.course.SETS (not imported: a fast start)
         help="comma-separated handout sets to build: lessons, exercises, solutions, instructors (default: all)",
     )
     parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: the cores available)")
