@@ -23,23 +23,13 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 
-from .readability import TOLERANCE_PX, _Box, _drawn_texts, _markers, renderer_of
+from .readability import TOLERANCE_PX, _anchor, _Box, _drawn_texts, _markers, renderer_of
 
 #: The directions tried, in order of preference (degrees, counter-clockwise from the right): the four sides,
 #: the diagonals, then the directions between them.
 DIRECTIONS = (0, 90, 180, 270, 45, 135, 225, 315, 22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5)
 #: Rings tried: the gap between the point and the label, in points (1 pt = dpi / 72 px).
 RINGS_PT = (3.0, 9.0, 16.0, 26.0, 40.0, 56.0)
-
-
-def _point_of(text: Text) -> tuple[float, float]:
-    """Where ``text`` points, in display pixels: an annotation's ``xy``, else the text's own position."""
-    if isinstance(text, Annotation):  # the point annotated (Text._get_xy_display would give the text's position)
-        renderer = renderer_of(text.figure)
-        x, y = text._get_xy(renderer, text.xy, text.xycoords)  # type: ignore[attr-defined]
-    else:
-        x, y = text.get_transform().transform(text.get_unitless_position())
-    return float(x), float(y)
 
 
 def _candidate(point: tuple[float, float], angle: float, gap: float, hw: float, hh: float) -> _Box:
@@ -78,7 +68,7 @@ def place_labels(
     frame = ax.bbox
     limits = ax.get_xlim(), ax.get_ylim()
     for text in texts:
-        point = _point_of(text)
+        point = _anchor(text)
         e = text.get_window_extent(renderer)
         hw, hh = e.width / 2, e.height / 2
         own = _own_marker(markers, point)
@@ -145,7 +135,7 @@ def _move(ax: Axes, text: Text, box: _Box) -> None:
     text.set_verticalalignment("center")
     text.set_rotation(0)
     if isinstance(text, Annotation):  # an offset from the point it labels, in points: true at any dpi
-        px, py = _point_of(text)
+        px, py = _anchor(text)
         per_pt = ax.figure.dpi / 72
         text.set_anncoords("offset points")
         text.set_position(((box.cx - px) / per_pt, (box.cy - py) / per_pt))
