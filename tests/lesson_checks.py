@@ -230,9 +230,14 @@ pylabtools.print_figure = _watched_print_figure
 """
 
 
-_REDRAW = r"""
+def _redraw(check: str) -> str:
+    """Kernel code that runs the cell in ``_nl_source`` again with ``plt.show`` off and leaves, in ``_nl_result``,
+    what ``check`` (a function of newslens taking a Figure, e.g. ``newslens.contrast.contrast_failures``) finds in
+    each figure it drew, tagged with the cell index ``_nl_cell``."""
+    module, name = check.rsplit(".", 1)
+    return rf"""
 import matplotlib.pyplot as _nl_plt
-from newslens.contrast import contrast_failures as _nl_failures
+from {module} import {name} as _nl_check
 
 _nl_show, _nl_plt.show = _nl_plt.show, lambda *args, **kwargs: None
 _nl_plt.close("all")
@@ -240,9 +245,12 @@ try:
     exec(compile(_nl_source, "figure cell", "exec"), globals())
 finally:
     _nl_plt.show = _nl_show
-_nl_result = [dict(p, cell=_nl_cell) for n in _nl_plt.get_fignums() for p in _nl_failures(_nl_plt.figure(n))]
+_nl_result = [dict(f, cell=_nl_cell) for n in _nl_plt.get_fignums() for f in _nl_check(_nl_plt.figure(n))]
 _nl_plt.close("all")
 """
+
+
+_REDRAW = _redraw("newslens.contrast.contrast_failures")
 
 
 def figure_contrast_failures(session: NotebookRun) -> list[str]:
@@ -273,19 +281,7 @@ def figure_contrast_failures(session: NotebookRun) -> list[str]:
     ]
 
 
-_REDRAW_READABILITY = r"""
-import matplotlib.pyplot as _nl_plt
-from newslens.readability import readability_failures as _nl_readability
-
-_nl_show, _nl_plt.show = _nl_plt.show, lambda *args, **kwargs: None
-_nl_plt.close("all")
-try:
-    exec(compile(_nl_source, "figure cell", "exec"), globals())
-finally:
-    _nl_plt.show = _nl_show
-_nl_result = [dict(f, cell=_nl_cell) for n in _nl_plt.get_fignums() for f in _nl_readability(_nl_plt.figure(n))]
-_nl_plt.close("all")
-"""
+_REDRAW_READABILITY = _redraw("newslens.readability.readability_failures")
 
 
 def _cell_index(session: NotebookRun, execution_count: int | None) -> str:
